@@ -1,0 +1,38 @@
+package org.camelmailer;
+
+import java.nio.file.Path;
+
+import org.apache.camel.main.Main;
+import org.camelmailer.ops.MailerWiring;
+import org.camelmailer.ops.Settings;
+
+/** Starts camel-mailer: settings from env, .env and application.properties; routes from routes/*.yaml. */
+public final class MailerApplication {
+
+    private MailerApplication() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main;
+        try {
+            main = create(Settings.load(Path.of("."), System.getenv()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("camel-mailer: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        main.run(args);
+    }
+
+    /** A Camel main wired from {@code settings}; tests start it the same way. */
+    public static Main create(Settings settings) {
+        Main main = new Main();
+        // the top-level file, not a copy inside the jar: operators edit it without a rebuild
+        main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
+        MailerWiring wiring = new MailerWiring(settings);
+        main.setOverrideProperties(wiring.properties());
+        main.configure().addConfiguration(wiring);
+        main.addMainListener(wiring);
+        return main;
+    }
+}

@@ -1,0 +1,90 @@
+package org.camelmailer.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.camelmailer.queue.TaskStatusStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every HTTP answer of the API, as the Flask mailer's front ends expect it: a JSON object with
+ * {@code status} and {@code message}. Request headers are dropped first so none is echoed back.
+ */
+public final class ApiResponses {
+
+    public static final String QUEUED_MESSAGE = "La demande d'envoi d'email a été mise en file d'attente.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiResponses.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TaskStatusStore statuses;
+
+    public ApiResponses(TaskStatusStore statuses) {
+        this.statuses = statuses;
+    }
+
+    public void health(Exchange exchange) {
+        respond(exchange, 200, body("ok", "Mailing service is running"));
+    }
+
+    public void queued(Exchange exchange) {
+        Map<String, Object> body = body("queued", QUEUED_MESSAGE);
+        body.put("task_id", exchange.getVariable("taskId", String.class));
+        respond(exchange, 202, body);
+    }
+
+    public void taskStatus(Exchange exchange) {
+        String taskId = exchange.getIn().getHeader("task_id", String.class);
+        Map<String, Object> record = taskId == null ? null : statuses.find(taskId);
+        if (record == null) {
+            respond(exchange, 404, body("error", "Tâche inconnue ou expirée : " + safeId(taskId)));
+        } else {
+            respond(exchange, 200, record);
+        }
+    }
+
+    public void rejected(Exchange exchange) {
+        InvalidRequestException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidRequestException.class);
+        respond(exchange, e.status(), body("error", e.getMessage()));
+    }
+
+    public void unavailable(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("request failed: {}", e == null ? "unknown error" : e.toString());
+        respond(exchange, 500, body("error",
+                "La demande n'a pas pu être mise en file d'attente (file indisponible). Réessayez plus tard."));
+    }
+
+    private static Map<String, Object> body(String status, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("message", message);
+        return body;
+    }
+
+    private static void respond(Exchange exchange, int status, Map<String, Object> body) {
+        var out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        try {
+            // bytes, not a String: the JVM default charset may not be UTF-8
+            out.setBody(JSON.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An id echoed in an error is cut short and stripped of anything that is not an id character. */
+    private static String safeId(String id) {
+        if (id == null) {
+            return "";
+        }
+        String clean = id.replaceAll("[^A-Za-z0-9_-]", "");
+        return clean.length() > 64 ? clean.substring(0, 64) : clean;
+    }
+}

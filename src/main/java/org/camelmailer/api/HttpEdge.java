@@ -1,0 +1,51 @@
+package org.camelmailer.api;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.handler.CorsHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.support.CamelContextHelper;
+
+/**
+ * What the Vert.x HTTP server answers before a request reaches a route: CORS for every route, from
+ * CORS_ORIGINS ("*" or a comma-separated list; browsers' preflights are answered here), and a JSON body
+ * for 413, which Vert.x sends itself when a body is over {@code camel.server.max-body-size}.
+ */
+public final class HttpEdge {
+
+    private static final String TOO_LARGE = "{\"status\":\"error\",\"message\":"
+            + "\"Le corps de la requête dépasse la taille maximale autorisée.\"}";
+
+    private HttpEdge() {
+    }
+
+    /** Call once the HTTP server is up. */
+    public static void install(CamelContext context, String origins) {
+        VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
+        if (router == null) {
+            throw new IllegalStateException("no platform-http (Vert.x) server to install CORS on");
+        }
+        router.route().order(-1).handler(cors(origins)).failureHandler(ctx -> {
+            if (ctx.statusCode() == 413 && !ctx.response().ended()) {
+                ctx.response().setStatusCode(413)
+                        .putHeader("Content-Type", "application/json; charset=utf-8").end(TOO_LARGE);
+            } else {
+                ctx.next();
+            }
+        });
+    }
+
+    static CorsHandler cors(String origins) {
+        List<String> list = Arrays.stream(origins.split(","))
+                .map(String::strip).filter(s -> !s.isEmpty()).toList();
+        CorsHandler cors = list.isEmpty() || list.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(list);
+        return cors
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                .allowedHeaders(Set.of("Content-Type", "Idempotency-Key", "Authorization", "X-API-Key"))
+                .maxAgeSeconds(600);
+    }
+}

@@ -1,0 +1,110 @@
+package org.camelmailer.api;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.commons.validator.routines.EmailValidator;
+import org.camelmailer.queue.MailTask;
+
+/**
+ * Checks a {@code POST /message} body field by field and turns it into a {@link MailTask} with a fresh id.
+ * Every refusal names the field, so the front end can show it; nothing is queued for a refused request.
+ */
+public final class MessageValidator {
+
+    /** RFC 5322's limit for one header line; a subject is never longer in practice. */
+    static final int MAX_SUBJECT_LENGTH = 998;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final EmailValidator addresses = EmailValidator.getInstance(false, true);
+
+    /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
+    public MailTask validate(Exchange exchange) {
+        byte[] body = exchange.getIn().getBody(byte[].class);
+        return check(body == null ? null : new String(body, StandardCharsets.UTF_8),
+                exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class));
+    }
+
+    public MailTask check(String body, String contentType) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new InvalidRequestException(415, "Le corps de la requête doit être du JSON (Content-Type: application/json).");
+        }
+        JsonNode root = parse(body);
+        String destinataire = requiredText(root, "destinataire");
+        String sujet = requiredText(root, "sujet");
+        String message = requiredText(root, "message");
+        boolean enhance = optionalBoolean(root, "enhance_content");
+
+        noLineBreak("destinataire", destinataire);
+        noLineBreak("sujet", sujet);
+        if (sujet.length() > MAX_SUBJECT_LENGTH) {
+            throw new InvalidRequestException("Le champ 'sujet' dépasse " + MAX_SUBJECT_LENGTH + " caractères.");
+        }
+        if (!addresses.isValid(destinataire.strip())) {
+            throw new InvalidRequestException("Le champ 'destinataire' doit être une seule adresse e-mail valide.");
+        }
+        return new MailTask(UUID.randomUUID().toString(), destinataire.strip(), sujet, message, enhance, 0,
+                Instant.now().toString());
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidRequestException("Le corps de la requête est vide : un objet JSON est attendu.");
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("Le corps de la requête n'est pas du JSON valide.");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidRequestException("Le corps de la requête doit être un objet JSON.");
+        }
+        return root;
+    }
+
+    private static String requiredText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw new InvalidRequestException("Le champ '" + field + "' est requis.");
+        }
+        if (!node.isTextual()) {
+            throw new InvalidRequestException("Le champ '" + field + "' doit être une chaîne de caractères.");
+        }
+        String value = node.textValue();
+        if (value.isBlank()) {
+            throw new InvalidRequestException("Le champ '" + field + "' ne doit pas être vide.");
+        }
+        if (value.indexOf('\0') >= 0) {
+            throw new InvalidRequestException("Le champ '" + field + "' contient un caractère nul.");
+        }
+        return value;
+    }
+
+    private static boolean optionalBoolean(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        if (node == null) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw new InvalidRequestException("Le champ '" + field + "' doit être un booléen (true ou false).");
+        }
+        return node.booleanValue();
+    }
+
+    /** A CR or LF in a header field would let a client add headers (Bcc:) to the mail. */
+    private static void noLineBreak(String field, String value) {
+        if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+            throw new InvalidRequestException("Le champ '" + field + "' ne doit pas contenir de retour à la ligne.");
+        }
+    }
+}

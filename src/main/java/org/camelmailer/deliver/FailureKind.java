@@ -1,0 +1,9 @@
+package org.camelmailer.deliver;
+
+/** Deliver stage outcome on error: whether the worker should retry the task or give it up. */
+public enum FailureKind {
+    /** Worth another attempt later: the server or the network may recover. */
+    TRANSIENT,
+    /** Retrying sends the same request to the same refusal. */
+    PERMANENT
+}

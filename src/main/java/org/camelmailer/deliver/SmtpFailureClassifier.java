@@ -1,0 +1,176 @@
+package org.camelmailer.deliver;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.AddressException;
+
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
+import org.eclipse.angus.mail.util.MailConnectException;
+
+/** Deliver stage error handling: reads the nested exceptions of a failed send and says retry or give up. */
+public final class SmtpFailureClassifier {
+
+    private static final int MAX_REASON_LENGTH = 300;
+
+    private SmtpFailureClassifier() {
+    }
+
+    public static DeliveryFailure classify(Throwable t) {
+        if (t == null) {
+            return new DeliveryFailure(FailureKind.TRANSIENT, null, "unknown failure");
+        }
+        // Camel and Jakarta Mail bury the useful exception several levels down, so look at all of
+        // them and let the most specific evidence win, whatever its depth.
+        List<Throwable> chain = chainOf(t);
+        DeliveryFailure reply = smtpReply(chain);
+        if (reply != null) {
+            return reply;
+        }
+        for (Throwable e : chain) {
+            if (e instanceof AuthenticationFailedException) {
+                // Wrong credentials do not fix themselves; retrying only risks a lock-out.
+                return failure(FailureKind.PERMANENT, "authentication failed" + suffix(e.getMessage()));
+            }
+        }
+        for (Throwable e : chain) {
+            if (e instanceof AddressException || e instanceof IllegalArgumentException) {
+                return failure(FailureKind.PERMANENT, "invalid message: " + nonBlank(e.getMessage(), e));
+            }
+        }
+        DeliveryFailure connection = connectionFailure(chain);
+        if (connection != null) {
+            return connection;
+        }
+        for (Throwable e : chain) {
+            if (e instanceof MessagingException || e instanceof IOException) {
+                return failure(FailureKind.TRANSIENT, nonBlank(e.getMessage(), e) + rootSuffix(chain, e));
+            }
+        }
+        // Unknown ground: retry, and let the retry budget rather than a guess decide when to stop.
+        Throwable root = chain.get(chain.size() - 1);
+        return failure(FailureKind.TRANSIENT, nonBlank(root.getMessage(), root));
+    }
+
+    private static DeliveryFailure connectionFailure(List<Throwable> chain) {
+        String endpoint = null;
+        for (Throwable e : chain) {
+            if (e instanceof MailConnectException mce) {
+                endpoint = mce.getHost() + ":" + mce.getPort();
+                break;
+            }
+        }
+        String at = endpoint == null ? "" : ": " + endpoint;
+        for (Throwable e : chain) {
+            if (e instanceof ConnectException) {
+                return failure(FailureKind.TRANSIENT, "connection refused" + at);
+            }
+            if (e instanceof SocketTimeoutException) {
+                return failure(FailureKind.TRANSIENT, "timed out" + at);
+            }
+            if (e instanceof UnknownHostException) {
+                // A DNS outage looks the same as a typo; retrying is the cheaper mistake.
+                return failure(FailureKind.TRANSIENT, "unknown host" + (endpoint == null ? suffix(e.getMessage()) : at));
+            }
+        }
+        return endpoint == null ? null : failure(FailureKind.TRANSIENT, "cannot connect" + at);
+    }
+
+    private static DeliveryFailure smtpReply(List<Throwable> chain) {
+        // The per-address exceptions hold the server's own line for MAIL FROM / RCPT TO; an
+        // SMTPSendFailedException may merely wrap them, so it is read only when they are absent.
+        DeliveryFailure perAddress = firstReply(chain, true);
+        return perAddress != null ? perAddress : firstReply(chain, false);
+    }
+
+    private static DeliveryFailure firstReply(List<Throwable> chain, boolean perAddress) {
+        for (Throwable e : chain) {
+            int code = perAddress ? addressReplyCode(e) : sendReplyCode(e);
+            if (code >= 400 && code < 600) {
+                FailureKind kind = code < 500 ? FailureKind.TRANSIENT : FailureKind.PERMANENT;
+                return failure(kind, code, replyLine(code, e.getMessage()));
+            }
+        }
+        return null;
+    }
+
+    private static int addressReplyCode(Throwable e) {
+        if (e instanceof SMTPAddressFailedException x) {
+            return x.getReturnCode();
+        }
+        if (e instanceof SMTPSenderFailedException x) {
+            return x.getReturnCode();
+        }
+        return -1;
+    }
+
+    private static int sendReplyCode(Throwable e) {
+        return e instanceof SMTPSendFailedException x ? x.getReturnCode() : -1;
+    }
+
+    private static List<Throwable> chainOf(Throwable t) {
+        List<Throwable> chain = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Throwable current = t;
+        // getCause() covers MessagingException.getNextException() in Jakarta Mail; the explicit
+        // call keeps working should the two ever differ. The seen-set stops on cyclic chains.
+        while (current != null && seen.add(current)) {
+            chain.add(current);
+            Throwable next = current.getCause();
+            if (next == null && current instanceof MessagingException me) {
+                next = me.getNextException();
+            }
+            current = next;
+        }
+        return chain;
+    }
+
+    private static String replyLine(int code, String message) {
+        String text = message == null ? "" : message.strip();
+        if (text.startsWith(Integer.toString(code))) {
+            return text;
+        }
+        return text.isEmpty() ? Integer.toString(code) : code + " " + text;
+    }
+
+    private static String rootSuffix(List<Throwable> chain, Throwable matched) {
+        Throwable root = chain.get(chain.size() - 1);
+        return root == matched || root.getMessage() == null ? "" : " (" + root.getMessage() + ")";
+    }
+
+    private static String suffix(String message) {
+        return message == null || message.isBlank() ? "" : ": " + message.strip();
+    }
+
+    private static String nonBlank(String message, Throwable e) {
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static DeliveryFailure failure(FailureKind kind, String reason) {
+        return new DeliveryFailure(kind, null, oneLine(reason));
+    }
+
+    private static DeliveryFailure failure(FailureKind kind, Integer code, String reason) {
+        return new DeliveryFailure(kind, code, oneLine(reason));
+    }
+
+    // The reason lands in task status and logs: one line, bounded, and with any credential that a
+    // wrapped endpoint URI might carry masked out.
+    private static String oneLine(String reason) {
+        String line = reason.replaceAll("\\s+", " ").replaceAll("\\p{Cntrl}", "").strip();
+        line = line.replaceAll("(?i)((?:password|passwd|pass|secret|token|api[-_]?key)=)[^&\\s]*", "$1xxxxxx");
+        line = line.replaceAll("(://)[^/@\\s]*@", "$1xxxxxx@");
+        return line.length() <= MAX_REASON_LENGTH ? line : line.substring(0, MAX_REASON_LENGTH - 3) + "...";
+    }
+}

@@ -1,0 +1,176 @@
+package org.camelmailer.ops;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.Registry;
+import org.camelmailer.api.ApiResponses;
+import org.camelmailer.api.HttpEdge;
+import org.camelmailer.api.MessageValidator;
+import org.camelmailer.api.TaskAdmission;
+import org.camelmailer.deliver.MailComposer;
+import org.camelmailer.deliver.OutboxWriter;
+import org.camelmailer.deliver.SmtpTransport;
+import org.camelmailer.enhance.GeminiAuth;
+import org.camelmailer.enhance.GeminiEnhancer;
+import org.camelmailer.enhance.GeminiExchangeLog;
+import org.camelmailer.enhance.GeminiRequestBuilder;
+import org.camelmailer.enhance.HtmlSanitizer;
+import org.camelmailer.queue.RedisConnection;
+import org.camelmailer.queue.RedisQueueComponent;
+import org.camelmailer.queue.TaskLifecycle;
+import org.camelmailer.queue.TaskQueue;
+import org.camelmailer.queue.TaskStatusStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Puts the service together from its {@link Settings}: picks Redis, SMTP or the outbox, and Gemini or none
+ * (one WARN line for each default taken), and binds the beans the YAML routes refer to by name.
+ */
+public final class MailerWiring extends MainListenerSupport implements CamelConfiguration {
+
+    /** The Redis list the API pushes onto and the workers take from. */
+    public static final String QUEUE_KEY = "mailer:queue";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailerWiring.class);
+
+    private final Settings settings;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+
+    public MailerWiring(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Property placeholders for the routes: every non-secret setting plus what is derived from them. */
+    public Properties properties() {
+        Properties p = settings.toCamelProperties();
+        p.setProperty("mailer.queue", QUEUE_KEY);
+        p.setProperty("mailer.transport", settings.isSet(Setting.SMTP_SERVER) ? "smtp" : "outbox");
+        p.setProperty("mailer.smtp-uri", settings.isSet(Setting.SMTP_SERVER)
+                ? SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), smtpSecurity())
+                : "smtp://localhost:25");
+        p.setProperty("gemini.enabled", Boolean.toString(settings.isSet(Setting.GEMINI_API_KEY)));
+        p.setProperty("mailer.visibility-timeout-ms", Long.toString(visibilityTimeout().toMillis()));
+        p.setProperty("mailer.worker-concurrency", Integer.toString(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)));
+        p.setProperty("mailer.max-body-size", Integer.toString(settings.getInt(Setting.MAILER_MAX_BODY_SIZE)));
+        p.setProperty("mailer.http.port", Integer.toString(settings.getInt(Setting.MAILER_HTTP_PORT)));
+        return p;
+    }
+
+    private Duration visibilityTimeout() {
+        return settings.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT);
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        Registry registry = context.getRegistry();
+        StringRedisTemplate redis = redis(context);
+        Duration statusTtl = settings.getDuration(Setting.MAILER_STATUS_TTL);
+        TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
+        TaskQueue queue = new TaskQueue(redis, QUEUE_KEY);
+
+        registry.bind("redisTemplate", redis);
+        registry.bind("taskStatusStore", statuses);
+        registry.bind("taskQueue", queue);
+        context.addComponent("redis-queue", new RedisQueueComponent());
+
+        registry.bind("messageValidator", new MessageValidator());
+        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
+        registry.bind("apiResponses", new ApiResponses(statuses));
+
+        registry.bind("taskLifecycle", new TaskLifecycle(statuses, queue, settings.getInt(Setting.MAILER_MAX_ATTEMPTS),
+                settings.getDuration(Setting.MAILER_RETRY_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY)));
+        registry.bind("geminiEnhancer", gemini(context));
+        registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
+        registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
+        smtp(context);
+    }
+
+    private StringRedisTemplate redis(CamelContext context) {
+        RedisBootstrap bootstrap = RedisBootstrap.start(settings);
+        resources.add(bootstrap);
+        LOG.info("Redis: {}", RedisConnection.redact(bootstrap.url()));
+        int pool = Math.max(16, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY) * 2 + 8);
+        StringRedisTemplate template = RedisConnection.template(bootstrap.url(), pool);
+        resources.add(0, () -> ((org.springframework.data.redis.connection.jedis.JedisConnectionFactory)
+                template.getConnectionFactory()).destroy());
+        return template;
+    }
+
+    private GeminiEnhancer gemini(CamelContext context) {
+        String model = settings.get(Setting.GEMINI_MODEL);
+        if (!settings.isSet(Setting.GEMINI_API_KEY)) {
+            LOG.warn("GEMINI_API_KEY is not set: enhance_content is ignored and every mail is sent as plain text");
+        }
+        context.getRegistry().bind("geminiAuth", new GeminiAuth(settings.get(Setting.GEMINI_API_KEY)));
+        long timeout = settings.getDuration(Setting.GEMINI_TIMEOUT).toMillis();
+        String base = settings.get(Setting.GEMINI_BASE_URL).replaceAll("/+$", "");
+        // the key is added by geminiAuth on the wire, never in this URI (URIs show up in logs and JMX)
+        String uri = base + "/v1beta/models/" + model + ":generateContent"
+                + "?httpClientConfigurer=#geminiAuth&throwExceptionOnFailure=false"
+                + "&connectTimeout=" + Math.min(timeout, 10_000) + "&responseTimeout=" + timeout
+                + "&soTimeout=" + timeout;
+        return new GeminiEnhancer(context.createProducerTemplate(), uri, model,
+                new GeminiRequestBuilder(0.2, 4096), new HtmlSanitizer(),
+                new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), this::redactSecrets),
+                settings.getInt(Setting.GEMINI_MAX_ATTEMPTS), settings.getDuration(Setting.GEMINI_RETRY_DELAY),
+                settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY));
+    }
+
+    private void smtp(CamelContext context) {
+        if (!settings.isSet(Setting.SMTP_SERVER)) {
+            LOG.warn("SMTP_SERVER is not set: mails are written to {}/<task_id>.eml instead of being sent",
+                    settings.get(Setting.MAILER_OUTBOX_DIR));
+            return;
+        }
+        SmtpTransport.Security security = smtpSecurity();
+        SmtpTransport.register(context, security, settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
+                settings.get(Setting.SMTP_SSL_TRUST), settings.getDuration(Setting.SMTP_TIMEOUT));
+        LOG.info("SMTP: {} ({}){}", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
+                security.name().toLowerCase(),
+                settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "");
+    }
+
+    private int smtpPort() {
+        return settings.getInt(Setting.SMTP_PORT);
+    }
+
+    private SmtpTransport.Security smtpSecurity() {
+        return SmtpTransport.security(settings.get(Setting.SMTP_SECURITY), smtpPort());
+    }
+
+    /** Defence in depth for files written from remote answers: no configured secret ever reaches disk. */
+    private String redactSecrets(String text) {
+        for (Setting s : Setting.values()) {
+            if (s.secret() && settings.isSet(s)) {
+                text = text.replace(settings.get(s), "***");
+            }
+        }
+        return text;
+    }
+
+    @Override
+    public void afterStart(BaseMainSupport main) {
+        HttpEdge.install(main.getCamelContext(), settings.get(Setting.CORS_ORIGINS));
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", r, e.getMessage());
+            }
+        }
+    }
+}

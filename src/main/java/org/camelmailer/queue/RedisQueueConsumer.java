@@ -1,0 +1,151 @@
+package org.camelmailer.queue;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Worker threads that claim tasks from a {@link TaskQueue}, renew each lease while the route works on it,
+ * and acknowledge only once the route has finished without an unhandled error (at-least-once delivery).
+ */
+public class RedisQueueConsumer extends DefaultConsumer {
+
+    /** Exchange property holding the exact queue entry, for routes that retry or dead-letter it themselves. */
+    public static final String PAYLOAD = "redisQueuePayload";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
+
+    private final TaskQueue queue;
+    private final Duration lease;
+    private ExecutorService workers;
+    private ScheduledExecutorService leaseRenewer;
+    private volatile boolean redisDown;
+
+    RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor, TaskQueue queue) {
+        super(endpoint, processor);
+        this.queue = queue;
+        this.lease = Duration.ofMillis(endpoint.getVisibilityTimeout());
+    }
+
+    @Override
+    public RedisQueueEndpoint getEndpoint() {
+        return (RedisQueueEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        var threads = getEndpoint().getCamelContext().getExecutorServiceManager();
+        int n = getEndpoint().getConcurrentConsumers();
+        leaseRenewer = threads.newSingleThreadScheduledExecutor(this, "redis-queue-lease");
+        workers = threads.newFixedThreadPool(this, "redis-queue-worker", n);
+        for (int i = 0; i < n; i++) {
+            workers.submit(this::work);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        var threads = getEndpoint().getCamelContext().getExecutorServiceManager();
+        if (workers != null) {
+            // the loops see isRunAllowed() turn false and finish the task in hand first
+            threads.shutdownGraceful(workers);
+            workers = null;
+        }
+        if (leaseRenewer != null) {
+            threads.shutdownNow(leaseRenewer);
+            leaseRenewer = null;
+        }
+        super.doStop();
+    }
+
+    private void work() {
+        while (isRunAllowed()) {
+            try {
+                if (isSuspending() || isSuspended()) {
+                    pause(getEndpoint().getPollDelay());
+                    continue;
+                }
+                String payload = claim();
+                if (payload == null) {
+                    pause(getEndpoint().getPollDelay());
+                } else {
+                    handle(payload);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Null when the queue is empty or Redis is unreachable (then after a pause: workers resume on their own). */
+    private String claim() throws InterruptedException {
+        try {
+            String payload = queue.claim(lease);
+            if (redisDown) {
+                redisDown = false;
+                LOG.info("Redis answers again: worker on {} resumes", queue.key());
+            }
+            return payload;
+        } catch (RuntimeException e) {
+            if (!redisDown) {
+                redisDown = true;
+                LOG.warn("cannot take tasks from Redis ({}): retrying every second", e.getMessage());
+            }
+            pause(1000);
+            return null;
+        }
+    }
+
+    private void handle(String payload) {
+        Exchange exchange = createExchange(false);
+        exchange.getIn().setBody(payload);
+        exchange.setProperty(PAYLOAD, payload);
+        long every = Math.max(lease.toMillis() / 3, 10);
+        ScheduledFuture<?> renewal = leaseRenewer.scheduleAtFixedRate(
+                () -> renew(payload), every, every, TimeUnit.MILLISECONDS);
+        try {
+            getProcessor().process(exchange);
+        } catch (Exception e) {
+            exchange.setException(e);
+        } finally {
+            renewal.cancel(false);
+        }
+        try {
+            if (exchange.getException() == null) {
+                queue.acknowledge(payload);
+            } else {
+                getExceptionHandler().handleException("task handed back to the queue", exchange,
+                        exchange.getException());
+                queue.retryLater(payload, payload, Duration.ofMillis(getEndpoint().getRetryDelay()));
+            }
+        } catch (RuntimeException e) {
+            // Redis went away: the lease runs out and the task is handed out again (and skipped if sent)
+            LOG.warn("could not settle a task in Redis ({}): it will be redelivered after its lease",
+                    e.getMessage());
+        } finally {
+            releaseExchange(exchange, false);
+        }
+    }
+
+    private void renew(String payload) {
+        try {
+            queue.renew(payload, lease);
+        } catch (RuntimeException e) {
+            LOG.debug("lease renewal failed: {}", e.getMessage());
+        }
+    }
+
+    private static void pause(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+    }
+}

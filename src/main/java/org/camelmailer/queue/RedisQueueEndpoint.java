@@ -1,0 +1,85 @@
+package org.camelmailer.queue;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.util.TimeUtils;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** The consuming end of one Redis queue key, with its concurrency, lease and polling options. */
+public class RedisQueueEndpoint extends DefaultEndpoint {
+
+    private final String key;
+    private StringRedisTemplate redisTemplate;
+    private int concurrentConsumers = 1;
+    private long visibilityTimeout = 300_000;
+    private long pollDelay = 100;
+    private long retryDelay = 5_000;
+
+    RedisQueueEndpoint(String uri, RedisQueueComponent component, String key) {
+        super(uri, component);
+        this.key = key;
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException("redis-queue is consume-only: enqueue with the spring-redis endpoint");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        RedisQueueConsumer consumer = new RedisQueueConsumer(this, processor, new TaskQueue(template(), key));
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    private StringRedisTemplate template() {
+        return redisTemplate != null ? redisTemplate
+                : CamelContextHelper.findSingleByType(getCamelContext(), StringRedisTemplate.class);
+    }
+
+    public String getKey() {
+        return key;
+    }
+
+    public void setRedisTemplate(StringRedisTemplate redisTemplate) {
+        this.redisTemplate = redisTemplate;
+    }
+
+    public int getConcurrentConsumers() {
+        return concurrentConsumers;
+    }
+
+    public void setConcurrentConsumers(int concurrentConsumers) {
+        this.concurrentConsumers = concurrentConsumers;
+    }
+
+    public long getVisibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    /** How long a task stays with a worker that stops renewing its lease, e.g. "30s" or "5m". */
+    public void setVisibilityTimeout(String visibilityTimeout) {
+        this.visibilityTimeout = TimeUtils.toMilliSeconds(visibilityTimeout);
+    }
+
+    public long getPollDelay() {
+        return pollDelay;
+    }
+
+    /** How long an idle worker waits before looking at an empty queue again. */
+    public void setPollDelay(String pollDelay) {
+        this.pollDelay = TimeUtils.toMilliSeconds(pollDelay);
+    }
+
+    public long getRetryDelay() {
+        return retryDelay;
+    }
+
+    /** When a route fails without handling the error, the task comes back after this delay. */
+    public void setRetryDelay(String retryDelay) {
+        this.retryDelay = TimeUtils.toMilliSeconds(retryDelay);
+    }
+}

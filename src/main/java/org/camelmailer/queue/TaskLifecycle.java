@@ -1,0 +1,112 @@
+package org.camelmailer.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.camelmailer.deliver.DeliveryFailure;
+import org.camelmailer.deliver.FailureKind;
+import org.camelmailer.deliver.SmtpFailureClassifier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's bookkeeping around one delivery: marks the task processing, sent, retrying or failed in its
+ * status record, schedules retries with exponential backoff and jitter, and moves exhausted or permanently
+ * failed tasks to the dead-letter list {@code mailer:dead}.
+ */
+public final class TaskLifecycle {
+
+    public static final String DEAD_LETTERS = "mailer:dead";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycle.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TaskStatusStore statuses;
+    private final TaskQueue queue;
+    private final int maxAttempts;
+    private final Duration retryDelay;
+    private final Duration maxRetryDelay;
+
+    public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, int maxAttempts, Duration retryDelay,
+                         Duration maxRetryDelay) {
+        this.statuses = statuses;
+        this.queue = queue;
+        this.maxAttempts = maxAttempts;
+        this.retryDelay = retryDelay;
+        this.maxRetryDelay = maxRetryDelay;
+    }
+
+    /** Reads the queue entry into variables task, taskId, enhance; alreadySent=true for a redelivered sent task. */
+    public void begin(Exchange exchange) throws JsonProcessingException {
+        MailTask task = JSON.readValue(exchange.getIn().getBody(String.class), MailTask.class);
+        exchange.setVariable("task", task);
+        exchange.setVariable("taskId", task.taskId());
+        exchange.setVariable("enhance", task.enhanceContent());
+        boolean sent = statuses.isSent(task.taskId());
+        exchange.setVariable("alreadySent", sent);
+        if (sent) {
+            LOG.info("task {} was already sent: redelivery skipped", task.taskId());
+        } else {
+            statuses.update(task.taskId(), TaskStatusStore.PROCESSING, task.attempt() + 1, null);
+        }
+    }
+
+    /** Recorded before the queue entry is acknowledged, so a crash in between cannot mail twice. */
+    public void sent(Exchange exchange) {
+        MailTask task = exchange.getVariable("task", MailTask.class);
+        boolean enhanced = exchange.getVariable("html") != null;
+        statuses.enhanced(task.taskId(), enhanced);
+        statuses.update(task.taskId(), TaskStatusStore.SENT, task.attempt() + 1,
+                exchange.getVariable("fallbackReason", String.class));
+        LOG.info("task {} sent{}", task.taskId(), enhanced ? " (enhanced)" : "");
+    }
+
+    /** Called by the worker's error handler: retry a transient failure later, or give up. */
+    public void failed(Exchange exchange) throws JsonProcessingException {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        MailTask task = exchange.getVariable("task", MailTask.class);
+        String payload = exchange.getProperty(RedisQueueConsumer.PAYLOAD, String.class);
+        DeliveryFailure failure = SmtpFailureClassifier.classify(cause);
+        if (task == null) {
+            // the entry is not even a task: nothing to retry
+            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, null, "unreadable task: " + failure.reason()));
+            LOG.error("unreadable queue entry moved to {}: {}", DEAD_LETTERS, failure.reason());
+            return;
+        }
+        int attempts = task.attempt() + 1;
+        if (failure.kind() == FailureKind.TRANSIENT && attempts < maxAttempts) {
+            Duration delay = backoff(attempts);
+            statuses.update(task.taskId(), TaskStatusStore.RETRYING, attempts, failure.reason());
+            queue.retryLater(payload, JSON.writeValueAsString(task.nextAttempt()), delay);
+            LOG.warn("task {} attempt {} failed ({}): retry in {}s", task.taskId(), attempts, failure.reason(),
+                    delay.toSeconds());
+        } else {
+            statuses.update(task.taskId(), TaskStatusStore.FAILED, attempts, failure.reason());
+            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason()));
+            LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, failure.reason());
+        }
+    }
+
+    /** Exponential from the first delay, capped, with up to 20 % jitter so retries do not arrive in step. */
+    Duration backoff(int attempts) {
+        long base = retryDelay.toMillis() << Math.min(attempts - 1, 20);
+        long capped = Math.min(base, maxRetryDelay.toMillis());
+        long jitter = (long) (capped * 0.2 * ThreadLocalRandom.current().nextDouble());
+        return Duration.ofMillis(capped - jitter);
+    }
+
+    private static String deadLetter(String payload, String taskId, String error) throws JsonProcessingException {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("task_id", taskId);
+        record.put("failed_at", Instant.now().toString());
+        record.put("error", error);
+        record.put("task", payload);
+        return JSON.writeValueAsString(record);
+    }
+}

@@ -1,0 +1,92 @@
+package org.camelmailer.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Task status records, like a Celery result backend: one Redis hash {@code mailer:task:<id>} per task,
+ * expiring after the status TTL. Status is one of queued, processing, retrying, sent, failed.
+ */
+public final class TaskStatusStore {
+
+    public static final String QUEUED = "queued";
+    public static final String PROCESSING = "processing";
+    public static final String RETRYING = "retrying";
+    public static final String SENT = "sent";
+    public static final String FAILED = "failed";
+
+    /** HSET and PEXPIRE together, so no record lives forever. ARGV: ttl, then field/value pairs. */
+    private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(
+            "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return 1", Long.class);
+
+    private final StringRedisTemplate redis;
+    private final Duration ttl;
+
+    public TaskStatusStore(StringRedisTemplate redis, Duration ttl) {
+        this.redis = redis;
+        this.ttl = ttl;
+    }
+
+    static String key(String taskId) {
+        return "mailer:task:" + taskId;
+    }
+
+    public void queued(MailTask task) {
+        write(task.taskId(), "task_id", task.taskId(), "status", QUEUED, "attempts", "0",
+                "enhanced", "false", "created_at", task.createdAt(), "updated_at", now(), "error", "");
+    }
+
+    public void update(String taskId, String status, int attempts, String error) {
+        write(taskId, "status", status, "attempts", Integer.toString(attempts), "updated_at", now(),
+                "error", error == null ? "" : error);
+    }
+
+    public void enhanced(String taskId, boolean enhanced) {
+        write(taskId, "enhanced", Boolean.toString(enhanced));
+    }
+
+    public void delete(String taskId) {
+        redis.delete(key(taskId));
+    }
+
+    public boolean isSent(String taskId) {
+        return SENT.equals(redis.opsForHash().get(key(taskId), "status"));
+    }
+
+    /** The record as the API shows it, or null for an unknown (or expired) id. */
+    public Map<String, Object> find(String taskId) {
+        Map<Object, Object> raw = redis.opsForHash().entries(key(taskId));
+        if (raw == null || raw.isEmpty()) {
+            return null;
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("task_id", taskId);
+        view.put("status", raw.get("status"));
+        view.put("attempts", Integer.parseInt(String.valueOf(raw.getOrDefault("attempts", "0"))));
+        view.put("enhanced", Boolean.parseBoolean(String.valueOf(raw.get("enhanced"))));
+        view.put("created_at", raw.get("created_at"));
+        view.put("updated_at", raw.get("updated_at"));
+        Object error = raw.get("error");
+        view.put("error", error == null || "".equals(error) ? null : error);
+        return view;
+    }
+
+    private void write(String taskId, String... fieldsAndValues) {
+        String[] args = new String[fieldsAndValues.length + 1];
+        args[0] = Long.toString(ttl.toMillis());
+        System.arraycopy(fieldsAndValues, 0, args, 1, fieldsAndValues.length);
+        redis.execute(WRITE, List.of(key(taskId)), (Object[]) args);
+    }
+
+    private static String now() {
+        return Instant.now().toString();
+    }
+}

@@ -1,0 +1,176 @@
+package org.camelmailer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.camelmailer.support.FreePort;
+import org.camelmailer.support.Json;
+import org.camelmailer.support.RedisServerProcess;
+import org.camelmailer.support.RunningMailer;
+import org.camelmailer.support.TlsSmtpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Mail as a real SMTP server receives it: plain SMTP, SMTPS, STARTTLS + AUTH, and the failure paths. */
+class MailDeliveryTest {
+
+    static final String SUBJECT = "Réunion d'été — compte rendu";
+    static final String TEXT = "Bonjour,\n\nVoici le compte rendu : budget validé.\n\nCordialement,\nAlice";
+
+    static RedisServerProcess redis;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = new RedisServerProcess();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        redis.flushAll();
+    }
+
+    static String post(RunningMailer mailer, String to) {
+        var r = mailer.postJson(Json.of(Map.of("destinataire", to, "sujet", SUBJECT, "message", TEXT)));
+        assertThat(r.statusCode()).isEqualTo(202);
+        return (String) Json.parse(r.body()).get("task_id");
+    }
+
+    static Map<String, Object> status(RunningMailer mailer, String taskId) {
+        return Json.parse(mailer.get("/message/" + taskId).body());
+    }
+
+    @Test
+    void should_deliver_over_plain_smtp_with_utf8_subject_and_body() throws Exception {
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        try (RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                "SMTP_SERVER", "127.0.0.1", "SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
+                "SMTP_SECURITY", "none", "SENDER_EMAIL", "noreply@example.org"))) {
+            String taskId = post(mailer, "alice@example.org");
+
+            assertThat(smtp.waitForIncomingEmail(15_000, 1)).isTrue();
+            MimeMessage mail = smtp.getReceivedMessages()[0];
+            assertThat(mail.getFrom()).containsExactly(new InternetAddress("noreply@example.org"));
+            assertThat(mail.getAllRecipients()).containsExactly(new InternetAddress("alice@example.org"));
+            assertThat(mail.getSubject()).isEqualTo(SUBJECT);
+            assertThat(mail.getContentType()).startsWith("text/plain").containsIgnoringCase("charset=UTF-8");
+            assertThat(((String) mail.getContent()).replace("\r\n", "\n")).isEqualTo(TEXT);
+            assertThat(mail.getMessageID()).isEqualTo("<" + taskId + "@example.org>");
+            assertThat(mail.getSentDate()).isNotNull();
+            await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(mailer, taskId).get("status")));
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    @Test
+    void should_deliver_over_smtps_with_a_self_signed_certificate() throws Exception {
+        GreenMail smtps = new GreenMail(ServerSetupTest.SMTPS.dynamicPort());
+        smtps.start();
+        try (RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                "SMTP_SERVER", "127.0.0.1", "SMTP_PORT", Integer.toString(smtps.getSmtps().getPort()),
+                "SMTP_SECURITY", "ssl", "SMTP_SSL_TRUST", "*", "SENDER_EMAIL", "noreply@example.org"))) {
+            post(mailer, "bob@example.org");
+
+            assertThat(smtps.waitForIncomingEmail(15_000, 1)).isTrue();
+            assertThat(smtps.getReceivedMessages()[0].getSubject()).isEqualTo(SUBJECT);
+        } finally {
+            smtps.stop();
+        }
+    }
+
+    @Test
+    void should_deliver_over_required_starttls_with_auth() throws Exception {
+        try (TlsSmtpServer smtp = new TlsSmtpServer("mailer", "s3cret", Set.of());
+             RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                     "SMTP_SERVER", "localhost", "SMTP_PORT", Integer.toString(smtp.port()),
+                     "SMTP_SECURITY", "starttls", "SMTP_SSL_TRUST", "*",
+                     "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret", "SENDER_EMAIL", "noreply@example.org"))) {
+            post(mailer, "carol@example.org");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> smtp.received().size() == 1);
+            TlsSmtpServer.Received received = smtp.received().get(0);
+            assertThat(received.user()).isEqualTo("mailer");
+            assertThat(received.recipients()).containsExactly("carol@example.org");
+            MimeMessage mail = new MimeMessage(Session.getInstance(new java.util.Properties()),
+                    new ByteArrayInputStream(received.raw().getBytes(StandardCharsets.ISO_8859_1)));
+            assertThat(mail.getSubject()).isEqualTo(SUBJECT);
+        }
+    }
+
+    @Test
+    void should_not_fall_back_to_plain_text_when_starttls_is_required_but_not_offered() throws Exception {
+        GreenMail plain = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        plain.start();
+        try (RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                "SMTP_SERVER", "127.0.0.1", "SMTP_PORT", Integer.toString(plain.getSmtp().getPort()),
+                "SMTP_SECURITY", "starttls", "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret",
+                "MAILER_RETRY_DELAY", "100ms", "MAILER_MAX_ATTEMPTS", "2"))) {
+            String taskId = post(mailer, "dave@example.org");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(mailer, taskId).get("status")));
+            assertThat((String) status(mailer, taskId).get("error")).containsIgnoringCase("STARTTLS");
+            assertThat(plain.getReceivedMessages()).isEmpty();
+        } finally {
+            plain.stop();
+        }
+    }
+
+    @Test
+    void should_fail_a_rejected_recipient_at_once_and_dead_letter_it() throws Exception {
+        try (TlsSmtpServer smtp = new TlsSmtpServer("mailer", "s3cret", Set.of("nobody@example.org"));
+             RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                     "SMTP_SERVER", "localhost", "SMTP_PORT", Integer.toString(smtp.port()),
+                     "SMTP_SSL_TRUST", "*", "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret"))) {
+            String taskId = post(mailer, "nobody@example.org");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(mailer, taskId).get("status")));
+            Map<String, Object> status = status(mailer, taskId);
+            assertThat(status.get("attempts")).isEqualTo(1);
+            assertThat((String) status.get("error")).startsWith("550");
+            assertThat(redis.redis().opsForList().range("mailer:dead", 0, -1))
+                    .singleElement().asString().contains(taskId);
+        }
+    }
+
+    @Test
+    void should_retry_while_the_smtp_server_is_down_and_deliver_when_it_is_back() throws Exception {
+        int port = FreePort.find();
+        try (RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                "SMTP_SERVER", "127.0.0.1", "SMTP_PORT", Integer.toString(port), "SMTP_SECURITY", "none",
+                "MAILER_RETRY_DELAY", "200ms", "MAILER_RETRY_MAX_DELAY", "500ms", "MAILER_MAX_ATTEMPTS", "100"))) {
+            String taskId = post(mailer, "erin@example.org");
+            await().atMost(Duration.ofSeconds(15)).until(() -> "retrying".equals(status(mailer, taskId).get("status")));
+            assertThat((String) status(mailer, taskId).get("error")).contains("connection refused");
+
+            GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", "smtp"));
+            smtp.start();
+            try {
+                assertThat(smtp.waitForIncomingEmail(15_000, 1)).isTrue();
+                await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(mailer, taskId).get("status")));
+                assertThat((int) status(mailer, taskId).get("attempts")).isGreaterThan(1);
+            } finally {
+                smtp.stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.camelmailer.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.camelmailer.MailerApplication;
+import org.camelmailer.ops.Settings;
+
+/**
+ * The whole application started in this JVM exactly as {@code main()} starts it (real routes/*.yaml,
+ * real application.properties), with its settings given as environment variables, on a free port.
+ */
+public final class RunningMailer implements AutoCloseable {
+
+    private final Main main;
+    private final Thread runner;
+    private final int port;
+    private final Path outbox;
+    private final Path geminiLogs;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RunningMailer(Main main, Thread runner, int port, Path outbox, Path geminiLogs) {
+        this.main = main;
+        this.runner = runner;
+        this.port = port;
+        this.outbox = outbox;
+        this.geminiLogs = geminiLogs;
+    }
+
+    public static RunningMailer start(Map<String, String> environment) {
+        Map<String, String> env = new HashMap<>(environment);
+        try {
+            env.putIfAbsent("MAILER_HTTP_PORT", Integer.toString(FreePort.find()));
+            env.putIfAbsent("MAILER_OUTBOX_DIR", Files.createTempDirectory("outbox").toString());
+            env.putIfAbsent("GEMINI_LOG_DIR", Files.createTempDirectory("gemini-logs").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Main main = MailerApplication.create(Settings.of(env));
+        Thread runner = new Thread(() -> {
+            try {
+                main.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "mailer-main");
+        runner.setDaemon(true);
+        runner.start();
+        RunningMailer mailer = new RunningMailer(main, runner, Integer.parseInt(env.get("MAILER_HTTP_PORT")),
+                Path.of(env.get("MAILER_OUTBOX_DIR")), Path.of(env.get("GEMINI_LOG_DIR")));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> mailer.get("/").statusCode() == 200);
+        return mailer;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Path outbox() {
+        return outbox;
+    }
+
+    public Path geminiLogs() {
+        return geminiLogs;
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public HttpResponse<String> postJson(String json, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/message"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        main.completed();
+        runner.join(30_000);
+    }
+}
