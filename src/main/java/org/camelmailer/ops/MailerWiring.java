@@ -18,7 +18,7 @@ import org.camelmailer.api.TaskAdmission;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
 import org.camelmailer.deliver.SmtpTransport;
-import org.camelmailer.enhance.GeminiAuth;
+import org.camelmailer.enhance.GeminiHttpClient;
 import org.camelmailer.enhance.GeminiEnhancer;
 import org.camelmailer.enhance.GeminiExchangeLog;
 import org.camelmailer.enhance.GeminiRequestBuilder;
@@ -111,12 +111,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         if (!settings.isSet(Setting.GEMINI_API_KEY)) {
             LOG.warn("GEMINI_API_KEY is not set: enhance_content is ignored and every mail is sent as plain text");
         }
-        context.getRegistry().bind("geminiAuth", new GeminiAuth(settings.get(Setting.GEMINI_API_KEY)));
+        context.getRegistry().bind("geminiHttpClient", new GeminiHttpClient(settings.get(Setting.GEMINI_API_KEY)));
         long timeout = settings.getDuration(Setting.GEMINI_TIMEOUT).toMillis();
         String base = settings.get(Setting.GEMINI_BASE_URL).replaceAll("/+$", "");
-        // the key is added by geminiAuth on the wire, never in this URI (URIs show up in logs and JMX)
+        // the key is added by geminiHttpClient on the wire, never in this URI (URIs show up in logs and JMX)
         String uri = base + "/v1beta/models/" + model + ":generateContent"
-                + "?httpClientConfigurer=#geminiAuth&throwExceptionOnFailure=false"
+                + "?httpClientConfigurer=#geminiHttpClient&throwExceptionOnFailure=false"
                 + "&connectTimeout=" + Math.min(timeout, 10_000) + "&responseTimeout=" + timeout
                 + "&soTimeout=" + timeout;
         return new GeminiEnhancer(context.createProducerTemplate(), uri, model,

@@ -3,8 +3,12 @@ package org.camelmailer.enhance;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 
-/** Enhance step, transport: gives the Gemini HTTP client its API key as a header, out of URIs and exchange headers. */
-public final class GeminiAuth implements HttpClientConfigurer {
+/**
+ * Enhance step, transport: sets up the HTTP client camel-http uses for Gemini. It gives it the API key as a
+ * header (out of URIs and exchange headers) and turns off HttpClient's own retries, which would silently
+ * repeat a 429/503: {@link GeminiEnhancer} decides about retries, honouring RetryInfo, and logs each attempt.
+ */
+public final class GeminiHttpClient implements HttpClientConfigurer {
 
     static final String HEADER = "x-goog-api-key";
 
@@ -12,12 +16,13 @@ public final class GeminiAuth implements HttpClientConfigurer {
     private final String apiKey;
 
     /** A blank key adds no header: Gemini then answers 403, which the worker reports as a configuration error. */
-    public GeminiAuth(String apiKey) {
+    public GeminiHttpClient(String apiKey) {
         this.apiKey = apiKey == null ? "" : apiKey.strip();
     }
 
     @Override
     public void configureHttpClient(HttpClientBuilder builder) {
+        builder.disableAutomaticRetries();
         if (apiKey.isEmpty()) {
             return;
         }
@@ -26,6 +31,6 @@ public final class GeminiAuth implements HttpClientConfigurer {
 
     @Override
     public String toString() {
-        return "GeminiAuth[" + HEADER + "=" + (apiKey.isEmpty() ? "<unset>" : "****") + "]";
+        return "GeminiHttpClient[" + HEADER + "=" + (apiKey.isEmpty() ? "<unset>" : "****") + "]";
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class GeminiAuthTest {
+class GeminiHttpClientTest {
 
     private static final String KEY = "AIzaTestKey-0123456789";
 
@@ -41,7 +41,7 @@ class GeminiAuthTest {
 
     @Test
     void should_send_the_key_as_a_header_and_not_in_the_url() throws Exception {
-        int status = post(new GeminiAuth(KEY));
+        int status = post(new GeminiHttpClient(KEY));
 
         assertThat(status).isEqualTo(204);
         assertThat(seenKey.get()).isEqualTo(KEY);
@@ -50,17 +50,17 @@ class GeminiAuthTest {
 
     @Test
     void should_send_no_key_header_when_no_key_is_configured() throws Exception {
-        post(new GeminiAuth("  "));
+        post(new GeminiHttpClient("  "));
 
         assertThat(seenKey.get()).isNull();
     }
 
     @Test
     void should_not_reveal_the_key_in_to_string() {
-        assertThat(new GeminiAuth(KEY).toString()).doesNotContain(KEY).doesNotContain("0123456789");
+        assertThat(new GeminiHttpClient(KEY).toString()).doesNotContain(KEY).doesNotContain("0123456789");
     }
 
-    private int post(GeminiAuth auth) throws Exception {
+    private int post(GeminiHttpClient auth) throws Exception {
         HttpClientBuilder builder = HttpClientBuilder.create();
         auth.configureHttpClient(builder);
         URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort()

@@ -1,0 +1,76 @@
+package org.camelmailer.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+/**
+ * A local Gemini generateContent endpoint (WireMock) that answers with the real response shapes kept in
+ * src/test/resources/gemini/ (copied from shared/gemini/), one after another when given several.
+ */
+public final class GeminiStub implements AutoCloseable {
+
+    private static final String PATH = "/v1beta/models/[^/]+:generateContent";
+
+    private final WireMockServer server = new WireMockServer(
+            WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+
+    public GeminiStub() {
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Answers each call with the next response; the last one repeats. */
+    public void answers(ResponseDefinitionBuilder... responses) {
+        server.resetAll();
+        String state = Scenario.STARTED;
+        for (int i = 0; i < responses.length; i++) {
+            String next = i == responses.length - 1 ? state : "call-" + (i + 2);
+            server.stubFor(post(urlPathMatching(PATH)).inScenario("gemini").whenScenarioStateIs(state)
+                    .willReturn(responses[i]).willSetStateTo(next));
+            state = next;
+        }
+    }
+
+    /** One of the recorded Gemini answers, e.g. {@code fixture(200, "200-ok.json")}. */
+    public static ResponseDefinitionBuilder fixture(int status, String file) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json; charset=UTF-8")
+                .withBody(read(file));
+    }
+
+    public static String read(String file) {
+        try (InputStream in = GeminiStub.class.getResourceAsStream("/gemini/" + file)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + file);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<LoggedRequest> requests() {
+        return server.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.anyUrl()));
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
