@@ -21,7 +21,12 @@ public final class MailerApplication {
             System.exit(2);
             return;
         }
-        main.run(args);
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            System.err.println("camel-mailer: cannot start: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** A Camel main wired from {@code settings}; tests start it the same way. */

@@ -101,6 +101,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         LOG.info("Redis: {}", RedisConnection.redact(bootstrap.url()));
         int pool = Math.max(16, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY) * 2 + 8);
         StringRedisTemplate template = RedisConnection.template(bootstrap.url(), pool);
+        // an explicit REDIS_URL that does not answer is a startup error, never silently replaced
+        RedisConnection.verify(template, bootstrap.url());
         resources.add(0, () -> ((org.springframework.data.redis.connection.jedis.JedisConnectionFactory)
                 template.getConnectionFactory()).destroy());
         return template;

@@ -10,6 +10,8 @@ import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionCommands;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -31,6 +33,15 @@ public final class RedisConnection {
         StringRedisTemplate template = new StringRedisTemplate(factory);
         template.afterPropertiesSet();
         return template;
+    }
+
+    /** Fails with a message naming the (redacted) URL when Redis does not answer PING. */
+    public static void verify(StringRedisTemplate template, String url) {
+        try {
+            template.execute((RedisCallback<String>) RedisConnectionCommands::ping);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Redis at " + redact(url) + " does not answer: " + e.getMessage(), e);
+        }
     }
 
     static RedisStandaloneConfiguration standalone(String url) {

@@ -1,0 +1,100 @@
+package org.camelmailer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import org.camelmailer.support.FreePort;
+import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerProcess;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar with nothing configured: embedded Redis (persistent), outbox delivery, no Gemini. */
+class PackagedServiceIT {
+
+    @Test
+    void should_serve_the_whole_flow_with_embedded_defaults_and_keep_tasks_across_a_restart() throws Exception {
+        assumeThat(listening(6379)).as("nothing may answer on localhost:6379 for the embedded default").isFalse();
+        Path dir = MailerProcess.workingDirectory();
+        Map<String, String> env = Map.of("MAILER_HTTP_PORT", Integer.toString(FreePort.find()));
+        String taskId;
+        try (MailerProcess mailer = MailerProcess.start(dir, env)) {
+            assertThat(mailer.output())
+                    .contains("WARN", "REDIS_URL is not set and nothing answers at redis://localhost:6379: started an embedded Redis")
+                    .contains("SMTP_SERVER is not set: mails are written to outbox/<task_id>.eml")
+                    .contains("GEMINI_API_KEY is not set");
+
+            var accepted = mailer.postJson(Json.of(Map.of("destinataire", "alice@example.org",
+                    "sujet", "Première réunion", "message", "Bonjour Alice,\nà jeudi.", "enhance_content", true)));
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            taskId = (String) Json.parse(accepted.body()).get("task_id");
+
+            Path eml = dir.resolve("outbox").resolve(taskId + ".eml");
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(eml));
+            try (InputStream in = Files.newInputStream(eml)) {
+                MimeMessage mail = new MimeMessage(Session.getInstance(new Properties()), in);
+                assertThat(mail.getSubject()).isEqualTo("Première réunion");
+                assertThat(mail.getAllRecipients()[0].toString()).isEqualTo("alice@example.org");
+                assertThat(((String) mail.getContent()).replace("\r\n", "\n")).isEqualTo("Bonjour Alice,\nà jeudi.");
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Json.parse(mailer.get("/message/" + taskId).body()).get("status").equals("sent"));
+            assertThat(mailer.stop()).as("exit code after SIGTERM").isIn(0, 143);
+        }
+        assertThat(dir.resolve("data")).isDirectoryContaining(p -> p.getFileName().toString().startsWith("appendonly"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !listening(6379));
+
+        try (MailerProcess again = MailerProcess.start(dir, env)) {
+            var status = Json.parse(again.get("/message/" + taskId).body());
+            assertThat(status).containsEntry("status", "sent").containsEntry("task_id", taskId);
+        }
+    }
+
+    @Test
+    void should_refuse_to_start_on_an_explicit_redis_url_that_does_not_answer() throws Exception {
+        Path dir = MailerProcess.workingDirectory();
+        int deadPort = FreePort.find();
+        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "camel-mailer.jar").toAbsolutePath().toString())
+                .directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("REDIS_URL", "redis://127.0.0.1:" + deadPort);
+        builder.environment().put("MAILER_HTTP_PORT", Integer.toString(FreePort.find()));
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isNotZero();
+        assertThat(out).contains("127.0.0.1:" + deadPort).doesNotContain("started an embedded Redis");
+    }
+
+    @Test
+    void should_name_the_line_of_a_malformed_env_file() throws Exception {
+        Path dir = MailerProcess.workingDirectory();
+        Files.writeString(dir.resolve(".env"), "SMTP_SERVER=localhost\nthis is not a setting\n");
+        var builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "camel-mailer.jar").toAbsolutePath().toString())
+                .directory(dir.toFile()).redirectErrorStream(true);
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isEqualTo(2);
+        assertThat(out).contains(".env:2");
+    }
+
+    static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 300);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

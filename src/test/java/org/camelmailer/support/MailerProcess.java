@@ -1,0 +1,119 @@
+package org.camelmailer.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.camelmailer.ops.Setting;
+
+/**
+ * The packaged service started as the README runs it ({@code java -jar target/camel-mailer.jar}) in a working
+ * directory holding the project's routes/ and application.properties, with the given environment only.
+ */
+public final class MailerProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private MailerProcess(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /** A fresh working directory with copies of the project's routes and application.properties. */
+    public static Path workingDirectory() {
+        try {
+            Path dir = Files.createTempDirectory("mailer-run");
+            Files.createDirectories(dir.resolve("routes"));
+            try (var routes = Files.list(Path.of("routes"))) {
+                for (Path route : routes.toList()) {
+                    Files.copy(route, dir.resolve("routes").resolve(route.getFileName()));
+                }
+            }
+            Files.copy(Path.of("application.properties"), dir.resolve("application.properties"));
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static MailerProcess start(Path workDir, Map<String, String> env) {
+        try {
+            int port = env.containsKey("MAILER_HTTP_PORT") ? Integer.parseInt(env.get("MAILER_HTTP_PORT")) : 5001;
+            Path jar = Path.of("target", "camel-mailer.jar").toAbsolutePath();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", jar.toString()));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+            for (Setting s : Setting.values()) {
+                builder.environment().remove(s.name());
+            }
+            builder.environment().remove(Setting.CELERY_BROKER_URL);
+            builder.environment().putAll(env);
+            Path log = Files.createTempFile(workDir, "mailer", ".log");
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            MailerProcess mailer = new MailerProcess(builder.start(), log, port);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                if (!mailer.process.isAlive()) {
+                    throw new IllegalStateException("the service exited: " + mailer.output());
+                }
+                return mailer.get("/").statusCode() == 200;
+            });
+            return mailer;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String output() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> postJson(String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/message"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** kill -9: no shutdown hook, no cleanup, like a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM, as an operator or a container runtime stops it; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}
