@@ -1,0 +1,240 @@
+package org.camelmailer.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SettingsTest {
+
+    @TempDir
+    Path dir;
+
+    private void dotEnv(String text) throws Exception {
+        Files.writeString(dir.resolve(".env"), text, StandardCharsets.UTF_8);
+    }
+
+    private void properties(String text) throws Exception {
+        Files.writeString(dir.resolve("application.properties"), text, StandardCharsets.UTF_8);
+    }
+
+    /** The same setting at every level: SMTP_SERVER everywhere, SMTP_PORT in .env and properties, and so on. */
+    private Settings layered() throws Exception {
+        dotEnv("SMTP_SERVER=dotenv.example.com\nSMTP_PORT=2525\n");
+        properties("smtp.server=props.example.com\nsmtp.port=2626\nsender.email=props@example.com\n");
+        return Settings.load(dir, Map.of("SMTP_SERVER", "env.example.com"));
+    }
+
+    @Test
+    void should_prefer_the_environment_over_dotenv_and_properties() throws Exception {
+        Settings s = layered();
+
+        assertThat(s.get(Setting.SMTP_SERVER)).isEqualTo("env.example.com");
+        assertThat(s.origin(Setting.SMTP_SERVER)).isEqualTo("environment");
+    }
+
+    @Test
+    void should_prefer_dotenv_over_properties() throws Exception {
+        Settings s = layered();
+
+        assertThat(s.get(Setting.SMTP_PORT)).isEqualTo("2525");
+        assertThat(s.origin(Setting.SMTP_PORT)).isEqualTo(".env");
+    }
+
+    @Test
+    void should_prefer_properties_over_the_default() throws Exception {
+        Settings s = layered();
+
+        assertThat(s.get(Setting.SENDER_EMAIL)).isEqualTo("props@example.com");
+        assertThat(s.origin(Setting.SENDER_EMAIL)).isEqualTo("application.properties");
+        assertThat(s.isDefault(Setting.SENDER_EMAIL)).isFalse();
+    }
+
+    @Test
+    void should_fall_back_to_the_built_in_default() throws Exception {
+        Settings s = layered();
+
+        assertThat(s.get(Setting.GEMINI_MODEL)).isEqualTo("gemini-flash-latest");
+        assertThat(s.origin(Setting.GEMINI_MODEL)).isEqualTo("default");
+        assertThat(s.isDefault(Setting.GEMINI_MODEL)).isTrue();
+    }
+
+    @Test
+    void should_read_only_defaults_when_the_directory_has_no_files() {
+        Settings s = Settings.load(dir, Map.of());
+
+        assertThat(s.get(Setting.MAILER_HTTP_PORT)).isEqualTo("5001");
+        assertThat(s.get(Setting.MAILER_HTTP_HOST)).isEqualTo("127.0.0.1");
+        assertThat(s.isSet(Setting.SMTP_SERVER)).isFalse();
+    }
+
+    @Test
+    void should_take_celery_broker_url_as_redis_url() {
+        Settings s = Settings.load(dir, Map.of("CELERY_BROKER_URL", "redis://celery:6379/0"));
+
+        assertThat(s.get(Setting.REDIS_URL)).isEqualTo("redis://celery:6379/0");
+        assertThat(s.origin(Setting.REDIS_URL)).isEqualTo("environment");
+    }
+
+    @Test
+    void should_take_celery_broker_url_from_dotenv() throws Exception {
+        dotEnv("CELERY_BROKER_URL=redis://from-dotenv:6379/1\n");
+
+        Settings s = Settings.load(dir, Map.of());
+
+        assertThat(s.get(Setting.REDIS_URL)).isEqualTo("redis://from-dotenv:6379/1");
+        assertThat(s.origin(Setting.REDIS_URL)).isEqualTo(".env");
+    }
+
+    @Test
+    void should_prefer_redis_url_over_celery_broker_url() {
+        Settings s = Settings.load(dir, Map.of(
+                "CELERY_BROKER_URL", "redis://celery:6379/0", "REDIS_URL", "redis://redis:6379/2"));
+
+        assertThat(s.get(Setting.REDIS_URL)).isEqualTo("redis://redis:6379/2");
+    }
+
+    @Test
+    void should_let_a_blank_environment_value_fall_through_to_dotenv() throws Exception {
+        dotEnv("SMTP_SERVER=dotenv.example.com\n");
+
+        Settings s = Settings.load(dir, Map.of("SMTP_SERVER", "   "));
+
+        assertThat(s.get(Setting.SMTP_SERVER)).isEqualTo("dotenv.example.com");
+        assertThat(s.origin(Setting.SMTP_SERVER)).isEqualTo(".env");
+    }
+
+    @Test
+    void should_let_a_blank_dotenv_value_fall_through_to_properties() throws Exception {
+        dotEnv("SMTP_SERVER=\n");
+        properties("smtp.server=props.example.com\n");
+
+        Settings s = Settings.load(dir, Map.of());
+
+        assertThat(s.get(Setting.SMTP_SERVER)).isEqualTo("props.example.com");
+        assertThat(s.origin(Setting.SMTP_SERVER)).isEqualTo("application.properties");
+    }
+
+    @Test
+    void should_let_a_blank_property_fall_through_to_the_default() throws Exception {
+        properties("gemini.model=\n");
+
+        Settings s = Settings.load(dir, Map.of());
+
+        assertThat(s.get(Setting.GEMINI_MODEL)).isEqualTo("gemini-flash-latest");
+        assertThat(s.origin(Setting.GEMINI_MODEL)).isEqualTo("default");
+    }
+
+    @Test
+    void should_let_a_blank_redis_url_fall_through_to_celery_broker_url() {
+        Settings s = Settings.load(dir, Map.of("REDIS_URL", "", "CELERY_BROKER_URL", "redis://celery:6379/0"));
+
+        assertThat(s.get(Setting.REDIS_URL)).isEqualTo("redis://celery:6379/0");
+    }
+
+    @Test
+    void should_strip_surrounding_whitespace_from_values() {
+        Settings s = Settings.load(dir, Map.of("SMTP_SERVER", "  smtp.example.com \t"));
+
+        assertThat(s.get(Setting.SMTP_SERVER)).isEqualTo("smtp.example.com");
+    }
+
+    @Test
+    void should_fail_to_load_when_dotenv_is_malformed() throws Exception {
+        dotEnv("SMTP_PORT=465\nnot a setting\n");
+
+        assertThatThrownBy(() -> Settings.load(dir, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(".env:2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "30s, PT30S",
+            "5m, PT5M",
+            "24h, PT24H",
+            "250ms, PT0.25S",
+            "7, PT7S",
+            "1d, PT24H",
+            "5M, PT5M"
+    })
+    void should_parse_a_duration(String text, Duration expected) {
+        Settings s = Settings.of(Map.of("MAILER_VISIBILITY_TIMEOUT", text));
+
+        assertThat(s.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT)).isEqualTo(expected);
+    }
+
+    @Test
+    void should_use_the_default_visibility_timeout_of_five_minutes() {
+        assertThat(Settings.of(Map.of()).getDuration(Setting.MAILER_VISIBILITY_TIMEOUT))
+                .isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"five minutes", "5 minutes", "-5s", "1.5h", "5w", "s"})
+    void should_reject_a_bad_duration_naming_the_setting(String text) {
+        Settings s = Settings.of(Map.of("MAILER_VISIBILITY_TIMEOUT", text));
+
+        assertThatThrownBy(() -> s.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MAILER_VISIBILITY_TIMEOUT")
+                .hasMessageContaining(text);
+    }
+
+    @Disabled("BUG: Settings.parseDuration lets Long.parseLong's NumberFormatException (or Duration's "
+            + "ArithmeticException for e.g. '9999999999999999d') escape, so an out-of-range duration fails "
+            + "start-up without naming the setting")
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"99999999999999999999s", "9999999999999999d"})
+    void should_reject_an_out_of_range_duration_naming_the_setting(String text) {
+        Settings s = Settings.of(Map.of("MAILER_STATUS_TTL", text));
+
+        assertThatThrownBy(() -> s.getDuration(Setting.MAILER_STATUS_TTL))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("MAILER_STATUS_TTL");
+    }
+
+    @Test
+    void should_reject_a_non_numeric_whole_number_naming_the_setting() {
+        Settings s = Settings.of(Map.of("SMTP_PORT", "smtp"));
+
+        assertThatThrownBy(() -> s.getInt(Setting.SMTP_PORT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SMTP_PORT");
+    }
+
+    @Test
+    void should_export_non_secret_settings_under_their_property_keys() {
+        Settings s = Settings.of(Map.of("SMTP_SERVER", "smtp.example.com"));
+
+        Properties p = s.toCamelProperties();
+
+        assertThat(p).containsEntry("smtp.server", "smtp.example.com")
+                .containsEntry("gemini.model", "gemini-flash-latest")
+                .containsEntry("mailer.http.port", "5001");
+    }
+
+    @Test
+    void should_keep_secrets_out_of_the_camel_properties() {
+        Settings s = Settings.of(Map.of(
+                "GEMINI_API_KEY", "AIza-secret-key-123", "SMTP_PASSWORD", "smtp-secret-456"));
+
+        Properties p = s.toCamelProperties();
+
+        assertThat(p).doesNotContainKeys("gemini.api-key", "smtp.password");
+        assertThat(p.values()).doesNotContain("AIza-secret-key-123", "smtp-secret-456");
+        assertThat(s.get(Setting.GEMINI_API_KEY)).isEqualTo("AIza-secret-key-123");
+    }
+}

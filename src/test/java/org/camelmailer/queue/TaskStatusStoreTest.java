@@ -1,0 +1,167 @@
+package org.camelmailer.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.camelmailer.support.RedisServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** Task status records against a real redis-server process. */
+class TaskStatusStoreTest {
+
+    private static final Duration TTL = Duration.ofHours(24);
+    private static final String CREATED_AT = "2025-06-01T08:30:00Z";
+
+    static RedisServerProcess server;
+    static StringRedisTemplate redis;
+
+    TaskStatusStore store;
+
+    @BeforeAll
+    static void startRedis() {
+        server = new RedisServerProcess();
+        redis = server.redis();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        server.close();
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        server.flushAll();
+        store = new TaskStatusStore(redis, TTL);
+    }
+
+    private static MailTask task(String id) {
+        return new MailTask(id, "alice@example.com", "Réunion", "Bonjour", true, 0, CREATED_AT);
+    }
+
+    @Test
+    void should_show_a_queued_task_as_the_api_does() {
+        store.queued(task("t1"));
+
+        Map<String, Object> view = store.find("t1");
+
+        assertThat(view).containsOnlyKeys("task_id", "status", "attempts", "enhanced", "created_at", "updated_at",
+                "error");
+        assertThat(view).containsEntry("task_id", "t1")
+                .containsEntry("status", "queued")
+                .containsEntry("attempts", 0)
+                .containsEntry("enhanced", false)
+                .containsEntry("created_at", CREATED_AT)
+                .containsEntry("error", null);
+        assertThat(Instant.parse((String) view.get("updated_at"))).isAfterOrEqualTo(Instant.parse(CREATED_AT));
+    }
+
+    @Test
+    void should_keep_the_api_field_order() {
+        store.queued(task("t1"));
+
+        assertThat(store.find("t1").keySet())
+                .containsExactly("task_id", "status", "attempts", "enhanced", "created_at", "updated_at", "error");
+    }
+
+    @Test
+    void should_record_status_attempts_and_error_on_update() {
+        store.queued(task("t1"));
+
+        store.update("t1", TaskStatusStore.RETRYING, 2, "421 service not available");
+
+        assertThat(store.find("t1")).containsEntry("status", "retrying")
+                .containsEntry("attempts", 2)
+                .containsEntry("error", "421 service not available")
+                .containsEntry("created_at", CREATED_AT);
+    }
+
+    @Test
+    void should_clear_the_error_when_updated_without_one() {
+        store.queued(task("t1"));
+        store.update("t1", TaskStatusStore.RETRYING, 1, "timeout");
+
+        store.update("t1", TaskStatusStore.SENT, 2, null);
+
+        assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("error", null);
+    }
+
+    @Test
+    void should_record_whether_the_mail_was_enhanced() {
+        store.queued(task("t1"));
+
+        store.enhanced("t1", true);
+
+        assertThat(store.find("t1")).containsEntry("enhanced", true);
+    }
+
+    @Test
+    void should_expire_the_record_within_the_configured_ttl() {
+        store.queued(task("t1"));
+
+        Long ttlMillis = redis.getExpire("mailer:task:t1", TimeUnit.MILLISECONDS);
+
+        assertThat(ttlMillis).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+    }
+
+    @Test
+    void should_keep_a_ttl_after_an_update() {
+        TaskStatusStore shortLived = new TaskStatusStore(redis, Duration.ofMinutes(10));
+        shortLived.queued(task("t1"));
+
+        shortLived.update("t1", TaskStatusStore.PROCESSING, 1, null);
+
+        assertThat(redis.getExpire("mailer:task:t1", TimeUnit.MILLISECONDS))
+                .isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
+    }
+
+    @Test
+    void should_forget_a_record_once_its_ttl_has_passed() {
+        TaskStatusStore shortLived = new TaskStatusStore(redis, Duration.ofMillis(200));
+        shortLived.queued(task("t1"));
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> shortLived.find("t1") == null);
+    }
+
+    @Test
+    void should_return_null_for_an_unknown_id() {
+        assertThat(store.find("no-such-task")).isNull();
+    }
+
+    @Test
+    void should_store_the_record_as_a_hash_under_the_task_key() {
+        store.queued(task("t1"));
+
+        assertThat(redis.opsForHash().get("mailer:task:t1", "status")).isEqualTo("queued");
+    }
+
+    @Test
+    void should_tell_a_sent_task_from_others() {
+        store.queued(task("sent"));
+        store.update("sent", TaskStatusStore.SENT, 1, null);
+        store.queued(task("processing"));
+        store.update("processing", TaskStatusStore.PROCESSING, 1, null);
+
+        assertThat(store.isSent("sent")).isTrue();
+        assertThat(store.isSent("processing")).isFalse();
+        assertThat(store.isSent("unknown")).isFalse();
+    }
+
+    @Test
+    void should_delete_a_record() {
+        store.queued(task("t1"));
+
+        store.delete("t1");
+
+        assertThat(store.find("t1")).isNull();
+    }
+}
