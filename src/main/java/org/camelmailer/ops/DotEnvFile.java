@@ -46,8 +46,8 @@ public final class DotEnvFile {
             }
             Matcher m = ENTRY.matcher(line);
             if (!m.matches()) {
-                throw new IllegalArgumentException(
-                        name + ":" + (i + 1) + ": not a KEY=value line: " + abbreviate(trimmed));
+                // the line itself is not shown: it may hold a secret
+                throw new IllegalArgumentException(name + ":" + (i + 1) + ": not a KEY=value line");
             }
             entries.put(m.group(1), unquote(m.group(2), name, i + 1));
         }
@@ -77,10 +77,5 @@ public final class DotEnvFile {
         // an unquoted value ends at " #", like python-dotenv
         int comment = raw.indexOf(" #");
         return (comment >= 0 ? raw.substring(0, comment) : raw).strip();
-    }
-
-    /** Only the start of a bad line is shown: it may hold a secret. */
-    private static String abbreviate(String line) {
-        return line.length() <= 12 ? line : line.substring(0, 12) + "…";
     }
 }

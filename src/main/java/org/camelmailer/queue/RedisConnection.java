@@ -1,9 +1,10 @@
 package org.camelmailer.queue;
 
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.data.redis.connection.RedisPassword;
@@ -22,6 +23,10 @@ public final class RedisConnection {
 
     /** Short timeouts: a POST must answer 500 quickly while Redis is down, not hang. */
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    /** scheme, user info, host, port, database. */
+    private static final Pattern URL = Pattern.compile(
+            "(redis|rediss)://(?:([^@/]*)@)?([A-Za-z0-9._-]+|\\[[0-9a-fA-F:.]+\\])(?::(\\d{1,5}))?(?:/(\\w*))?/?");
 
     private RedisConnection() {
     }
@@ -45,10 +50,10 @@ public final class RedisConnection {
     }
 
     static RedisStandaloneConfiguration standalone(String url) {
-        URI uri = parse(url);
+        Matcher uri = parse(url);
         RedisStandaloneConfiguration conf = new RedisStandaloneConfiguration(
-                uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379);
-        String userInfo = uri.getRawUserInfo();
+                uri.group(3), uri.group(4) != null ? Integer.parseInt(uri.group(4)) : 6379);
+        String userInfo = uri.group(2);
         if (userInfo != null && !userInfo.isEmpty()) {
             int colon = userInfo.indexOf(':');
             String user = colon >= 0 ? userInfo.substring(0, colon) : "";
@@ -58,10 +63,10 @@ public final class RedisConnection {
             }
             conf.setPassword(RedisPassword.of(decode(password)));
         }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
+        String db = uri.group(5);
+        if (db != null && !db.isEmpty()) {
             try {
-                conf.setDatabase(Integer.parseInt(path.substring(1)));
+                conf.setDatabase(Integer.parseInt(db));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("REDIS_URL: the database after '/' must be a number");
             }
@@ -78,31 +83,28 @@ public final class RedisConnection {
                 .connectTimeout(TIMEOUT)
                 .readTimeout(TIMEOUT)
                 .usePooling().poolConfig(pool).and();
-        if ("rediss".equals(parse(url).getScheme())) {
+        if ("rediss".equals(parse(url).group(1))) {
             builder.useSsl();
         }
         return builder.build();
     }
 
-    private static URI parse(String url) {
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("REDIS_URL is not a URL (redis://host:port/db expected)");
+    /** A pattern, not java.net.URI: URI refuses host names with '_', common for Compose service names. */
+    private static Matcher parse(String url) {
+        Matcher m = URL.matcher(url == null ? "" : url.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("REDIS_URL must look like redis://[user:password@]host:port/db or rediss://...");
         }
-        if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("REDIS_URL must look like redis://host:port/db or rediss://...");
-        }
-        return uri;
+        return m;
     }
 
+    /** Percent-decoding only: a '+' in a password stays a '+' (URLDecoder would make it a space). */
     private static String decode(String s) {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** The URL without its password, for log lines. */
+    /** The URL without its password (user:password@ or a lone password@), for log lines. */
     public static String redact(String url) {
-        return url.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
+        return url.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@").replaceAll("//[^:@/]+@", "//***@");
     }
 }

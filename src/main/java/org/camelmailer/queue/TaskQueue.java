@@ -63,7 +63,11 @@ public final class TaskQueue {
         return changed != null && changed > 0;
     }
 
-    /** The task is done: forget it. False when its lease had run out and it was handed out again. */
+    /**
+     * The task is done: forget it. False when no worker holds it any more. Entries are keyed by their text, so
+     * when a lease ran out and another worker claimed the task, this also ends that worker's lease; the
+     * status record (sent before acknowledge) keeps that second worker from mailing it again.
+     */
     public boolean acknowledge(String payload) {
         Long removed = redis.opsForZSet().remove(inflight, payload);
         return removed != null && removed > 0;

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,8 +137,6 @@ class DotEnvFileTest {
                 .hasMessageStartingWith(".env:1");
     }
 
-    @Disabled("BUG: DotEnvFile.abbreviate() echoes a malformed line in full when it is 12 characters or fewer, "
-            + "so a bare or mistyped short secret (e.g. 'PW: hunter2') ends up whole in the startup error")
     @Test
     void should_not_echo_a_short_malformed_line_that_may_hold_a_secret() {
         assertThatThrownBy(() -> parse("PW: hunter2"))

@@ -3,7 +3,6 @@ package org.camelmailer.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -90,8 +89,6 @@ class RedisConnectionTest {
         assertThat(RedisConnection.redact(url)).isEqualTo(redacted);
     }
 
-    @Disabled("BUG: standalone() decodes user info with URLDecoder (form encoding), which turns a literal '+' "
-            + "into a space: redis://:abc+def@redis authenticates with 'abc def' (base64 passwords contain '+')")
     @Test
     void should_keep_a_plus_sign_in_the_password() {
         RedisStandaloneConfiguration conf = RedisConnection.standalone("redis://:abc+def@redis:6379");
@@ -99,13 +96,20 @@ class RedisConnectionTest {
         assertThat(conf.getPassword().get()).isEqualTo("abc+def".toCharArray());
     }
 
-    @Disabled("BUG: standalone() reads redis://s3cret@host (user info without ':') as a password, but redact() "
-            + "only masks 'user:password@', so that password is logged in clear at start-up")
     @Test
     void should_redact_a_password_given_without_a_colon() {
         String url = "redis://s3cret@redis:6379";
         assertThat(RedisConnection.standalone(url).getPassword().get()).isEqualTo("s3cret".toCharArray());
 
         assertThat(RedisConnection.redact(url)).doesNotContain("s3cret");
+    }
+
+    @Test
+    void should_accept_a_host_name_with_an_underscore() {
+        RedisStandaloneConfiguration conf = RedisConnection.standalone("redis://mailer_redis:6380/2");
+
+        assertThat(conf.getHostName()).isEqualTo("mailer_redis");
+        assertThat(conf.getPort()).isEqualTo(6380);
+        assertThat(conf.getDatabase()).isEqualTo(2);
     }
 }
