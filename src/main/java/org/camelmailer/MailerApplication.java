@@ -3,6 +3,7 @@ package org.camelmailer;
 import java.nio.file.Path;
 
 import org.apache.camel.main.Main;
+import sun.misc.Signal;
 import org.camelmailer.ops.MailerWiring;
 import org.camelmailer.ops.Settings;
 
@@ -21,12 +22,17 @@ public final class MailerApplication {
             System.exit(2);
             return;
         }
+        // SIGTERM/SIGINT: stop taking tasks, let the ones in hand finish (or hand them back), then exit 0
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(signal), s -> main.completed());
+        }
         try {
             main.run(args);
         } catch (Exception e) {
             System.err.println("camel-mailer: cannot start: " + e.getMessage());
             System.exit(1);
         }
+        System.exit(0);
     }
 
     /** A Camel main wired from {@code settings}; tests start it the same way. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.camelmailer.ops.MailerMetrics;
 import org.camelmailer.queue.TaskStatusStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +23,11 @@ public final class ApiResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TaskStatusStore statuses;
+    private final MailerMetrics metrics;
 
-    public ApiResponses(TaskStatusStore statuses) {
+    public ApiResponses(TaskStatusStore statuses, MailerMetrics metrics) {
         this.statuses = statuses;
+        this.metrics = metrics;
     }
 
     public void health(Exchange exchange) {
@@ -34,6 +37,9 @@ public final class ApiResponses {
     public void queued(Exchange exchange) {
         Map<String, Object> body = body("queued", QUEUED_MESSAGE);
         body.put("task_id", exchange.getVariable("taskId", String.class));
+        if (!Boolean.TRUE.equals(exchange.getVariable("replay", Boolean.class))) {
+            metrics.accepted();
+        }
         respond(exchange, 202, body);
     }
 
@@ -66,7 +72,7 @@ public final class ApiResponses {
         return body;
     }
 
-    private static void respond(Exchange exchange, int status, Map<String, Object> body) {
+    static void respond(Exchange exchange, int status, Map<String, Object> body) {
         var out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.camelmailer.ops.MailerMetrics;
 import org.camelmailer.queue.MailTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +28,12 @@ public final class GeminiEnhancer {
     private final int maxAttempts;
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
+    private final MailerMetrics metrics;
 
     public GeminiEnhancer(ProducerTemplate http, String endpointUri, String model, GeminiRequestBuilder requests,
                           HtmlSanitizer sanitizer, GeminiExchangeLog exchangeLog, int maxAttempts,
-                          Duration retryDelay, Duration maxRetryDelay) {
+                          Duration retryDelay, Duration maxRetryDelay, MailerMetrics metrics) {
+        this.metrics = metrics;
         this.http = http;
         this.endpointUri = endpointUri;
         this.model = model;
@@ -100,6 +103,9 @@ public final class GeminiEnhancer {
             outcome = GeminiReply.networkFailure(e);
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
+        metrics.gemini(outcome instanceof GeminiOutcome.Html ? "html"
+                        : outcome instanceof GeminiOutcome.Retry ? "retry" : "fallback",
+                status == null ? "network" : Integer.toString(status));
         try {
             exchangeLog.record(taskId, attempt, model, request, status, response, millis, error);
         } catch (RuntimeException e) {

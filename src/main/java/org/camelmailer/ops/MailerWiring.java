@@ -11,6 +11,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.camelmailer.api.AdminApi;
+import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
 import org.camelmailer.api.HttpEdge;
 import org.camelmailer.api.MessageValidator;
@@ -23,6 +27,7 @@ import org.camelmailer.enhance.GeminiEnhancer;
 import org.camelmailer.enhance.GeminiExchangeLog;
 import org.camelmailer.enhance.GeminiRequestBuilder;
 import org.camelmailer.enhance.HtmlSanitizer;
+import org.camelmailer.queue.DeadLetters;
 import org.camelmailer.queue.RedisConnection;
 import org.camelmailer.queue.RedisQueueComponent;
 import org.camelmailer.queue.TaskLifecycle;
@@ -63,7 +68,20 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         p.setProperty("mailer.worker-concurrency", Integer.toString(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)));
         p.setProperty("mailer.max-body-size", Integer.toString(settings.getInt(Setting.MAILER_MAX_BODY_SIZE)));
         p.setProperty("mailer.http.port", Integer.toString(settings.getInt(Setting.MAILER_HTTP_PORT)));
+        p.setProperty("mailer.shutdown-timeout", Long.toString(settings.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT).toMillis()));
+        // MAILER_ROLE picks the route files; the HTTP server stays up in every role for health and metrics
+        String excluded = role().excludedRoutes();
+        if (!excluded.isEmpty()) {
+            p.setProperty("camel.main.routes-exclude-pattern", excluded);
+        }
+        // live reload of routes/*.camel.yaml: for development, off unless asked for
+        p.setProperty("camel.main.routes-reload-enabled", Boolean.toString(
+                Boolean.parseBoolean(settings.get(Setting.MAILER_ROUTES_RELOAD))));
         return p;
+    }
+
+    private Role role() {
+        return Role.of(settings.get(Setting.MAILER_ROLE));
     }
 
     private Duration visibilityTimeout() {
@@ -73,10 +91,18 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     @Override
     public void configure(CamelContext context) {
         Registry registry = context.getRegistry();
+        LOG.info("camel-mailer role: {}", role().name().toLowerCase());
         StringRedisTemplate redis = redis(context);
         Duration statusTtl = settings.getDuration(Setting.MAILER_STATUS_TTL);
         TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
         TaskQueue queue = new TaskQueue(redis, QUEUE_KEY);
+        MailerMetrics metrics = metrics(registry, queue);
+        registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
+        if (role().delivers()) {
+            registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
+                    ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort())
+                    : DeliveryHealthCheck.outbox(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
+        }
 
         registry.bind("redisTemplate", redis);
         registry.bind("taskStatusStore", statuses);
@@ -85,11 +111,14 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
 
         registry.bind("messageValidator", new MessageValidator());
         registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
-        registry.bind("apiResponses", new ApiResponses(statuses));
+        registry.bind("apiResponses", new ApiResponses(statuses, metrics));
+        registry.bind("apiKeyGuard", apiKeyGuard());
+        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, QUEUE_KEY)));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, queue, settings.getInt(Setting.MAILER_MAX_ATTEMPTS),
-                settings.getDuration(Setting.MAILER_RETRY_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY)));
-        registry.bind("geminiEnhancer", gemini(context));
+                settings.getDuration(Setting.MAILER_RETRY_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY),
+                metrics));
+        registry.bind("geminiEnhancer", gemini(context, metrics));
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
         smtp(context);
@@ -108,7 +137,41 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return template;
     }
 
-    private GeminiEnhancer gemini(CamelContext context) {
+    /**
+     * Our meters live in the Prometheus registry camel-micrometer-prometheus serves at /observe/metrics: the one
+     * bound as "metricsRegistry", whichever of us creates it first.
+     */
+    private static MailerMetrics metrics(Registry registry, TaskQueue queue) {
+        PrometheusMeterRegistry prometheus = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
+        if (prometheus == null) {
+            prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind("metricsRegistry", prometheus);
+        }
+        MailerMetrics metrics = new MailerMetrics(prometheus);
+        metrics.gauge("mailer.queue.depth", "tasks waiting: ready plus scheduled for a retry", queue::depth);
+        metrics.gauge("mailer.queue.inflight", "tasks held by workers", queue::inflight);
+        return metrics;
+    }
+
+    private ApiKeyGuard apiKeyGuard() {
+        ApiKeyGuard guard = new ApiKeyGuard(settings.get(Setting.MAILER_API_KEY));
+        String host = settings.get(Setting.MAILER_HTTP_HOST);
+        if (!guard.enabled() && role().serves() && !isLoopback(host)) {
+            LOG.warn("MAILER_API_KEY is not set and MAILER_HTTP_HOST={} is not a loopback address: anyone who reaches "
+                    + "this port can send mail through it (an OPEN RELAY). Set MAILER_API_KEY.", host);
+        }
+        return guard;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private GeminiEnhancer gemini(CamelContext context, MailerMetrics metrics) {
         String model = settings.get(Setting.GEMINI_MODEL);
         if (!settings.isSet(Setting.GEMINI_API_KEY)) {
             LOG.warn("GEMINI_API_KEY is not set: enhance_content is ignored and every mail is sent as plain text");
@@ -125,7 +188,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 new GeminiRequestBuilder(0.2, 4096), new HtmlSanitizer(),
                 new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), this::redactSecrets),
                 settings.getInt(Setting.GEMINI_MAX_ATTEMPTS), settings.getDuration(Setting.GEMINI_RETRY_DELAY),
-                settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY));
+                settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY), metrics);
     }
 
     private void smtp(CamelContext context) {

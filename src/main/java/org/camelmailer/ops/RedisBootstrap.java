@@ -55,6 +55,8 @@ public final class RedisBootstrap implements AutoCloseable {
                     .setting("appendonly yes")
                     .setting("appendfsync always")
                     .setting("save \"\"")
+                    // stopped by a JVM shutdown hook too, even if the service fails before it is up
+                    .onShutdownForceStop(true)
                     .build();
             server.start();
             String url = "redis://127.0.0.1:" + port;

@@ -1,6 +1,8 @@
 package org.camelmailer.queue;
 
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -28,6 +30,8 @@ public class RedisQueueConsumer extends DefaultConsumer {
     private ExecutorService workers;
     private ScheduledExecutorService leaseRenewer;
     private volatile boolean redisDown;
+    /** Entries this process holds right now, handed back if a stop outlasts the shutdown timeout. */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor, TaskQueue queue) {
         super(endpoint, processor);
@@ -56,8 +60,12 @@ public class RedisQueueConsumer extends DefaultConsumer {
     protected void doStop() throws Exception {
         var threads = getEndpoint().getCamelContext().getExecutorServiceManager();
         if (workers != null) {
-            // the loops see isRunAllowed() turn false and finish the task in hand first
-            threads.shutdownGraceful(workers);
+            // the loops see isRunAllowed() turn false: no new claims; the tasks in hand get a while to finish
+            workers.shutdown();
+            if (!workers.awaitTermination(getEndpoint().getShutdownTimeout(), TimeUnit.MILLISECONDS)) {
+                handBack();
+                threads.shutdownNow(workers);
+            }
             workers = null;
         }
         if (leaseRenewer != null) {
@@ -106,7 +114,29 @@ public class RedisQueueConsumer extends DefaultConsumer {
         }
     }
 
+    /** Tasks still running at the deadline go back to the queue now, not after their lease. */
+    private void handBack() {
+        for (String payload : held) {
+            try {
+                if (queue.retryLater(payload, payload, Duration.ZERO)) {
+                    LOG.warn("shutdown: a task still in progress was handed back to the queue");
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("shutdown: could not hand a task back ({}); it returns after its lease", e.getMessage());
+            }
+        }
+    }
+
     private void handle(String payload) {
+        held.add(payload);
+        try {
+            process(payload);
+        } finally {
+            held.remove(payload);
+        }
+    }
+
+    private void process(String payload) {
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(payload);
         exchange.setProperty(PAYLOAD, payload);

@@ -17,6 +17,7 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
     private long visibilityTimeout = 300_000;
     private long pollDelay = 100;
     private long retryDelay = 5_000;
+    private long shutdownTimeout = 20_000;
 
     RedisQueueEndpoint(String uri, RedisQueueComponent component, String key) {
         super(uri, component);
@@ -72,6 +73,15 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
     /** How long an idle worker waits before looking at an empty queue again. */
     public void setPollDelay(String pollDelay) {
         this.pollDelay = TimeUtils.toMilliSeconds(pollDelay);
+    }
+
+    public long getShutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** On stop, tasks still being worked on after this are handed back to the queue for another worker. */
+    public void setShutdownTimeout(String shutdownTimeout) {
+        this.shutdownTimeout = TimeUtils.toMilliSeconds(shutdownTimeout);
     }
 
     public long getRetryDelay() {

@@ -12,6 +12,7 @@ import org.apache.camel.Exchange;
 import org.camelmailer.deliver.DeliveryFailure;
 import org.camelmailer.deliver.FailureKind;
 import org.camelmailer.deliver.SmtpFailureClassifier;
+import org.camelmailer.ops.MailerMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,11 @@ public final class TaskLifecycle {
     private final int maxAttempts;
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
+    private final MailerMetrics metrics;
 
     public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, int maxAttempts, Duration retryDelay,
-                         Duration maxRetryDelay) {
+                         Duration maxRetryDelay, MailerMetrics metrics) {
+        this.metrics = metrics;
         this.statuses = statuses;
         this.queue = queue;
         this.maxAttempts = maxAttempts;
@@ -64,6 +67,10 @@ public final class TaskLifecycle {
         statuses.enhanced(task.taskId(), enhanced);
         statuses.update(task.taskId(), TaskStatusStore.SENT, task.attempt() + 1,
                 exchange.getVariable("fallbackReason", String.class));
+        metrics.sent();
+        if (exchange.getMessage().getHeader("CamelMailMessageId") != null) {
+            metrics.smtpReply("2xx");
+        }
         LOG.info("task {} sent{}", task.taskId(), enhanced ? " (enhanced)" : "");
     }
 
@@ -73,9 +80,11 @@ public final class TaskLifecycle {
         MailTask task = exchange.getVariable("task", MailTask.class);
         String payload = exchange.getProperty(RedisQueueConsumer.PAYLOAD, String.class);
         DeliveryFailure failure = SmtpFailureClassifier.classify(cause);
+        metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
         if (task == null) {
             // the entry is not even a task: nothing to retry
             queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, null, "unreadable task: " + failure.reason()));
+            metrics.failed(true);
             LOG.error("unreadable queue entry moved to {}: {}", DEAD_LETTERS, failure.reason());
             return;
         }
@@ -84,11 +93,13 @@ public final class TaskLifecycle {
             Duration delay = backoff(attempts);
             statuses.update(task.taskId(), TaskStatusStore.RETRYING, attempts, failure.reason());
             queue.retryLater(payload, JSON.writeValueAsString(task.nextAttempt()), delay);
+            metrics.retried();
             LOG.warn("task {} attempt {} failed ({}): retry in {}s", task.taskId(), attempts, failure.reason(),
                     delay.toSeconds());
         } else {
             statuses.update(task.taskId(), TaskStatusStore.FAILED, attempts, failure.reason());
             queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason()));
+            metrics.failed(true);
             LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, failure.reason());
         }
     }

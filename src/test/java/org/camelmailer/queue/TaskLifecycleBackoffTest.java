@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.camelmailer.ops.MailerMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,7 +17,7 @@ class TaskLifecycleBackoffTest {
     private static final Duration FIRST = Duration.ofSeconds(1);
     private static final Duration MAX = Duration.ofMinutes(1);
 
-    private final TaskLifecycle lifecycle = new TaskLifecycle(null, null, 8, FIRST, MAX);
+    private final TaskLifecycle lifecycle = new TaskLifecycle(null, null, 8, FIRST, MAX, MailerMetrics.none());
 
     @ParameterizedTest(name = "attempt {0} -> at most {1} ms")
     @CsvSource({"1, 1000", "2, 2000", "3, 4000", "4, 8000", "6, 32000"})

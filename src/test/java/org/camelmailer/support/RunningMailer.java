@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -42,6 +43,11 @@ public final class RunningMailer implements AutoCloseable {
     }
 
     public static RunningMailer start(Map<String, String> environment) {
+        return start(environment, "/");
+    }
+
+    /** Started once {@code readyPath} answers 200 (a worker-only process has no {@code GET /}). */
+    public static RunningMailer start(Map<String, String> environment, String readyPath) {
         Map<String, String> env = new HashMap<>(environment);
         try {
             env.putIfAbsent("MAILER_HTTP_PORT", Integer.toString(FreePort.find()));
@@ -51,19 +57,24 @@ public final class RunningMailer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Main main = MailerApplication.create(Settings.of(env));
+        AtomicReference<Exception> failure = new AtomicReference<>();
         Thread runner = new Thread(() -> {
             try {
                 main.run();
             } catch (Exception e) {
-                throw new IllegalStateException(e);
+                failure.set(e);
             }
         }, "mailer-main");
         runner.setDaemon(true);
         runner.start();
         RunningMailer mailer = new RunningMailer(main, runner, Integer.parseInt(env.get("MAILER_HTTP_PORT")),
                 Path.of(env.get("MAILER_OUTBOX_DIR")), Path.of(env.get("GEMINI_LOG_DIR")));
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                .until(() -> mailer.get("/").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            if (failure.get() != null) {
+                throw new IllegalStateException("the service did not start", failure.get());
+            }
+            return mailer.get(readyPath).statusCode() == 200;
+        });
         return mailer;
     }
 

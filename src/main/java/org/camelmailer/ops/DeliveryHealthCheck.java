@@ -1,0 +1,69 @@
+package org.camelmailer.ops;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness of the worker's delivery side: the SMTP server accepts a TCP connection, or, in outbox mode,
+ * the outbox folder is writable.
+ */
+public final class DeliveryHealthCheck extends AbstractHealthCheck {
+
+    private static final int CONNECT_TIMEOUT_MS = 2000;
+
+    private final String smtpHost;
+    private final int smtpPort;
+    private final Path outbox;
+
+    private DeliveryHealthCheck(String smtpHost, int smtpPort, Path outbox) {
+        super("mailer", outbox == null ? "smtp" : "outbox");
+        this.smtpHost = smtpHost;
+        this.smtpPort = smtpPort;
+        this.outbox = outbox;
+    }
+
+    public static DeliveryHealthCheck smtp(String host, int port) {
+        return new DeliveryHealthCheck(host, port, null);
+    }
+
+    public static DeliveryHealthCheck outbox(Path dir) {
+        return new DeliveryHealthCheck(null, 0, dir);
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (outbox != null) {
+            try {
+                Files.createDirectories(outbox);
+            } catch (IOException e) {
+                builder.down().message("outbox folder cannot be created: " + outbox);
+                return;
+            }
+            if (Files.isWritable(outbox)) {
+                builder.up().detail("outbox", outbox.toString());
+            } else {
+                builder.down().message("outbox folder is not writable: " + outbox);
+            }
+            return;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(smtpHost, smtpPort), CONNECT_TIMEOUT_MS);
+            builder.up().detail("smtp", smtpHost + ":" + smtpPort);
+        } catch (IOException e) {
+            builder.down().message("SMTP server " + smtpHost + ":" + smtpPort + " does not accept connections: "
+                    + e.getMessage());
+        }
+    }
+}
