@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.Suspendable;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Worker threads that claim tasks from a {@link TaskQueue}, renew each lease while the route works on it,
  * and acknowledge only once the route has finished without an unhandled error (at-least-once delivery).
+ * Suspendable: a suspended route (JMX) keeps its threads but claims nothing until it is resumed.
  */
-public class RedisQueueConsumer extends DefaultConsumer {
+public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
 
     /** Exchange property holding the exact queue entry, for routes that retry or dead-letter it themselves. */
     public static final String PAYLOAD = "redisQueuePayload";

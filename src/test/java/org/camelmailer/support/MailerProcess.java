@@ -53,11 +53,19 @@ public final class MailerProcess implements AutoCloseable {
     }
 
     public static MailerProcess start(Path workDir, Map<String, String> env) {
+        return start(workDir, env, List.of(), "/");
+    }
+
+    /** With JVM options (before -jar), started once {@code readyPath} answers 200. */
+    public static MailerProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, String readyPath) {
         try {
             int port = env.containsKey("MAILER_HTTP_PORT") ? Integer.parseInt(env.get("MAILER_HTTP_PORT")) : 5001;
             Path jar = Path.of("target", "camel-mailer.jar").toAbsolutePath();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", jar.toString()));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvmOptions);
+            command.add("-jar");
+            command.add(jar.toString());
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
             for (Setting s : Setting.values()) {
                 builder.environment().remove(s.name());
@@ -71,7 +79,7 @@ public final class MailerProcess implements AutoCloseable {
                 if (!mailer.process.isAlive()) {
                     throw new IllegalStateException("the service exited: " + mailer.output());
                 }
-                return mailer.get("/").statusCode() == 200;
+                return mailer.get(readyPath).statusCode() == 200;
             });
             return mailer;
         } catch (IOException e) {
@@ -97,6 +105,10 @@ public final class MailerProcess implements AutoCloseable {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** kill -9: no shutdown hook, no cleanup, like a crash. */
