@@ -191,7 +191,7 @@ class OperationsIT {
             await().atMost(Duration.ofSeconds(20)).until(() -> "v2".equals(mailer.get("/hello").body()));
 
             Files.writeString(extra, "- route:\n    id: ops-hello\n    from:\n      uri: platform-http:/hello\n      steps:\n        - setBody: [unclosed\n");
-            await().atMost(Duration.ofSeconds(20)).until(() -> mailer.output().contains("hello.camel.yaml"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> mailer.output().contains("file:routes/hello.camel.yaml, line 6"));
             assertThat(mailer.get("/hello").body()).as("the running routes stay").isEqualTo("v2");
             assertThat(mailer.get("/").statusCode()).isEqualTo(200);
             assertThat(post(mailer, "toujours là")).isNotBlank();
