@@ -127,9 +127,19 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private StringRedisTemplate redis(CamelContext context) {
         RedisBootstrap bootstrap = RedisBootstrap.start(settings);
         resources.add(bootstrap);
-        LOG.info("Redis: {}", RedisConnection.redact(bootstrap.url()));
         int pool = Math.max(16, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY) * 2 + 8);
-        StringRedisTemplate template = RedisConnection.template(bootstrap.url(), pool);
+        StringRedisTemplate template;
+        if (settings.isSet(Setting.REDIS_SENTINELS)) {
+            String master = settings.get(Setting.REDIS_SENTINEL_MASTER);
+            if (master.isBlank()) {
+                throw new IllegalArgumentException("REDIS_SENTINELS is set: REDIS_SENTINEL_MASTER must name the master");
+            }
+            LOG.info("Redis: master '{}' through Sentinel {}", master, settings.get(Setting.REDIS_SENTINELS));
+            template = RedisConnection.sentinel(master, settings.get(Setting.REDIS_SENTINELS), bootstrap.url(), pool);
+        } else {
+            LOG.info("Redis: {}", RedisConnection.redact(bootstrap.url()));
+            template = RedisConnection.template(bootstrap.url(), pool);
+        }
         // an explicit REDIS_URL that does not answer is a startup error, never silently replaced
         RedisConnection.verify(template, bootstrap.url());
         resources.add(0, () -> ((org.springframework.data.redis.connection.jedis.JedisConnectionFactory)

@@ -33,7 +33,7 @@ public final class RedisBootstrap implements AutoCloseable {
     }
 
     public static RedisBootstrap start(Settings settings) {
-        if (settings.isSet(Setting.REDIS_URL)) {
+        if (settings.isSet(Setting.REDIS_URL) || settings.isSet(Setting.REDIS_SENTINELS)) {
             return new RedisBootstrap(settings.get(Setting.REDIS_URL), null);
         }
         if (answersPing("127.0.0.1", 6379)) {

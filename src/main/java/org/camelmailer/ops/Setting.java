@@ -6,6 +6,8 @@ package org.camelmailer.ops;
  */
 public enum Setting {
     REDIS_URL("redis.url", ""),
+    REDIS_SENTINEL_MASTER("redis.sentinel-master", ""),
+    REDIS_SENTINELS("redis.sentinels", ""),
     GEMINI_API_KEY("gemini.api-key", "", true),
     GEMINI_MODEL("gemini.model", "gemini-flash-latest"),
     GEMINI_BASE_URL("gemini.base-url", "https://generativelanguage.googleapis.com"),

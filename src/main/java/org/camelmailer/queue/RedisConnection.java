@@ -3,11 +3,13 @@ package org.camelmailer.queue;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.springframework.data.redis.connection.RedisPassword;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
@@ -32,7 +34,29 @@ public final class RedisConnection {
     }
 
     public static StringRedisTemplate template(String url, int poolSize) {
-        JedisConnectionFactory factory = new JedisConnectionFactory(standalone(url), client(url, poolSize));
+        return template(new JedisConnectionFactory(standalone(url), client(url, poolSize)));
+    }
+
+    /**
+     * Through Redis Sentinel: {@code sentinels} is "host:port,host:port"; the master's password and database,
+     * if any, come from {@code url} (its host is not used).
+     */
+    public static StringRedisTemplate sentinel(String master, String sentinels, String url, int poolSize) {
+        RedisSentinelConfiguration conf = new RedisSentinelConfiguration(master,
+                Set.of(sentinels.strip().split("\\s*,\\s*")));
+        if (url != null && !url.isBlank()) {
+            RedisStandaloneConfiguration from = standalone(url);
+            conf.setPassword(from.getPassword());
+            conf.setDatabase(from.getDatabase());
+            if (from.getUsername() != null) {
+                conf.setUsername(from.getUsername());
+            }
+        }
+        return template(new JedisConnectionFactory(conf, client(url == null || url.isBlank() ? "redis://sentinel" : url,
+                poolSize)));
+    }
+
+    private static StringRedisTemplate template(JedisConnectionFactory factory) {
         factory.afterPropertiesSet();
         factory.start();
         StringRedisTemplate template = new StringRedisTemplate(factory);
