@@ -30,6 +30,7 @@ import org.camelmailer.enhance.HtmlSanitizer;
 import org.camelmailer.queue.DeadLetters;
 import org.camelmailer.queue.RedisConnection;
 import org.camelmailer.queue.RedisQueueComponent;
+import org.camelmailer.queue.RetryPolicy;
 import org.camelmailer.queue.TaskLifecycle;
 import org.camelmailer.queue.TaskQueue;
 import org.camelmailer.queue.TaskStatusStore;
@@ -115,8 +116,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiKeyGuard", apiKeyGuard());
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, QUEUE_KEY)));
 
-        registry.bind("taskLifecycle", new TaskLifecycle(statuses, queue, settings.getInt(Setting.MAILER_MAX_ATTEMPTS),
-                settings.getDuration(Setting.MAILER_RETRY_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY),
+        registry.bind("taskLifecycle", new TaskLifecycle(statuses, queue, new RetryPolicy(
+                settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
+                settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
                 metrics));
         registry.bind("geminiEnhancer", gemini(context, metrics));
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));

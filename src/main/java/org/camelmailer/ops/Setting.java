@@ -39,7 +39,8 @@ public enum Setting {
     MAILER_WORKER_CONCURRENCY("mailer.worker-concurrency", "8"),
     MAILER_MAX_ATTEMPTS("mailer.max-attempts", "8"),
     MAILER_RETRY_DELAY("mailer.retry-delay", "5s"),
-    MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m");
+    MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m"),
+    MAILER_RETRY_MAX_AGE("mailer.retry-max-age", "1d");
 
     /** The name the Celery mailer used for the broker: still honoured, as an alias of REDIS_URL. */
     public static final String CELERY_BROKER_URL = "CELERY_BROKER_URL";

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,19 +29,14 @@ public final class TaskLifecycle {
 
     private final TaskStatusStore statuses;
     private final TaskQueue queue;
-    private final int maxAttempts;
-    private final Duration retryDelay;
-    private final Duration maxRetryDelay;
+    private final RetryPolicy retries;
     private final MailerMetrics metrics;
 
-    public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, int maxAttempts, Duration retryDelay,
-                         Duration maxRetryDelay, MailerMetrics metrics) {
-        this.metrics = metrics;
+    public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, RetryPolicy retries, MailerMetrics metrics) {
         this.statuses = statuses;
         this.queue = queue;
-        this.maxAttempts = maxAttempts;
-        this.retryDelay = retryDelay;
-        this.maxRetryDelay = maxRetryDelay;
+        this.retries = retries;
+        this.metrics = metrics;
     }
 
     /** Reads the queue entry into variables task, taskId, enhance; alreadySent=true for a redelivered sent task. */
@@ -89,8 +83,8 @@ public final class TaskLifecycle {
             return;
         }
         int attempts = task.attempt() + 1;
-        if (failure.kind() == FailureKind.TRANSIENT && attempts < maxAttempts) {
-            Duration delay = backoff(attempts);
+        if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.createdAt())) {
+            Duration delay = retries.backoff(attempts);
             statuses.update(task.taskId(), TaskStatusStore.RETRYING, attempts, failure.reason());
             queue.retryLater(payload, JSON.writeValueAsString(task.nextAttempt()), delay);
             metrics.retried();
@@ -102,14 +96,6 @@ public final class TaskLifecycle {
             metrics.failed(true);
             LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, failure.reason());
         }
-    }
-
-    /** Exponential from the first delay, capped, with up to 20 % jitter so retries do not arrive in step. */
-    Duration backoff(int attempts) {
-        long base = retryDelay.toMillis() << Math.min(attempts - 1, 20);
-        long capped = Math.min(base, maxRetryDelay.toMillis());
-        long jitter = (long) (capped * 0.2 * ThreadLocalRandom.current().nextDouble());
-        return Duration.ofMillis(capped - jitter);
     }
 
     private static String deadLetter(String payload, String taskId, String error) throws JsonProcessingException {

@@ -1,0 +1,32 @@
+package org.camelmailer.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * When a transiently failed delivery is tried again: after an exponential backoff with jitter, while the task
+ * has attempts left and is younger than {@code maxAge}. Past either bound it fails for good.
+ */
+public record RetryPolicy(int maxAttempts, Duration firstDelay, Duration maxDelay, Duration maxAge) {
+
+    /** True when attempt number {@code attempts} (1-based, just failed) may be followed by another. */
+    public boolean allowsAnother(int attempts, String createdAt) {
+        if (attempts >= maxAttempts) {
+            return false;
+        }
+        try {
+            return Instant.parse(createdAt).plus(maxAge).isAfter(Instant.now());
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Exponential from the first delay, capped, with up to 20 % jitter so retries do not arrive in step. */
+    public Duration backoff(int attempts) {
+        long base = firstDelay.toMillis() << Math.min(attempts - 1, 20);
+        long capped = Math.min(base, maxDelay.toMillis());
+        long jitter = (long) (capped * 0.2 * ThreadLocalRandom.current().nextDouble());
+        return Duration.ofMillis(capped - jitter);
+    }
+}
