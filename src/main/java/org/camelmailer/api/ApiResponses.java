@@ -56,6 +56,9 @@ public final class ApiResponses {
     public void rejected(Exchange exchange) {
         InvalidRequestException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidRequestException.class);
         respond(exchange, e.status(), body("error", e.getMessage()));
+        if (e.retryAfterSeconds() > 0) {
+            exchange.getMessage().setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
     }
 
     public void unavailable(Exchange exchange) {

@@ -3,7 +3,9 @@ package org.camelmailer.api;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,6 +30,17 @@ public final class MessageValidator {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final EmailValidator addresses = EmailValidator.getInstance(false, true);
+    private final Set<String> allowedDomains;
+
+    public MessageValidator() {
+        this(Set.of());
+    }
+
+    /** With a recipient allow-list (MAILER_ALLOWED_RECIPIENT_DOMAINS): other domains get 403. Empty: any. */
+    public MessageValidator(Set<String> allowedDomains) {
+        this.allowedDomains = allowedDomains.stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
+                .filter(d -> !d.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    }
 
     /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
     public MailTask validate(Exchange exchange) {
@@ -54,8 +67,17 @@ public final class MessageValidator {
         if (!addresses.isValid(destinataire.strip())) {
             throw new InvalidRequestException("Le champ 'destinataire' doit être une seule adresse e-mail valide.");
         }
+        if (!allowedDomains.isEmpty() && !allowed(destinataire.strip())) {
+            throw new InvalidRequestException(403, "Ce domaine de destinataire n'est pas autorisé.");
+        }
         return new MailTask(UUID.randomUUID().toString(), destinataire.strip(), sujet, message, enhance, 0,
                 Instant.now().toString());
+    }
+
+    /** The domain itself or one of its subdomains. */
+    private boolean allowed(String address) {
+        String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        return allowedDomains.stream().anyMatch(d -> domain.equals(d) || domain.endsWith("." + d));
     }
 
     private static JsonNode parse(String body) {

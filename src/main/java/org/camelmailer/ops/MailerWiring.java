@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -18,6 +19,7 @@ import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
 import org.camelmailer.api.HttpEdge;
 import org.camelmailer.api.MessageValidator;
+import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
@@ -110,7 +112,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("taskQueue", queue);
         context.addComponent("redis-queue", new RedisQueueComponent());
 
-        registry.bind("messageValidator", new MessageValidator());
+        registry.bind("messageValidator", new MessageValidator(
+                Set.of(settings.get(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS).split(","))));
+        registry.bind("rateLimiter", RateLimiter.of(settings.get(Setting.MAILER_RATE_LIMIT)));
         registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());

@@ -27,6 +27,8 @@ public enum Setting {
     MAILER_ROLE("mailer.role", "all"),
     MAILER_API_KEY("mailer.api-key", "", true),
     MAILER_SHUTDOWN_TIMEOUT("mailer.shutdown-timeout", "20s"),
+    MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", ""),
+    MAILER_RATE_LIMIT("mailer.rate-limit", ""),
     MAILER_ROUTES_RELOAD("mailer.routes-reload", "false"),
     MAILER_HTTP_HOST("mailer.http.host", "127.0.0.1"),
     MAILER_HTTP_PORT("mailer.http.port", "5001"),
