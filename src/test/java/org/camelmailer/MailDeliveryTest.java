@@ -118,6 +118,30 @@ class MailDeliveryTest {
     }
 
     @Test
+    void should_reuse_smtp_connections_and_replace_one_the_server_dropped() throws Exception {
+        int port = FreePort.find();
+        try (RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                "SMTP_SERVER", "localhost", "SMTP_PORT", Integer.toString(port), "SMTP_SSL_TRUST", "*",
+                "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret", "MAILER_WORKER_CONCURRENCY", "1"))) {
+            try (TlsSmtpServer smtp = new TlsSmtpServer(port, "mailer", "s3cret", Set.of())) {
+                for (int i = 0; i < 5; i++) {
+                    post(mailer, "reuse" + i + "@example.org");
+                }
+                await().atMost(Duration.ofSeconds(15)).until(() -> smtp.received().size() == 5);
+                assertThat(smtp.received().stream().map(TlsSmtpServer.Received::sessionId).distinct())
+                        .as("one worker thread, one connection").hasSize(1);
+            }
+            // the server went away and came back: the pooled connection is dead, the next mail still goes out
+            try (TlsSmtpServer again = new TlsSmtpServer(port, "mailer", "s3cret", Set.of())) {
+                String taskId = post(mailer, "after-restart@example.org");
+                await().atMost(Duration.ofSeconds(15)).until(() -> again.received().size() == 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(mailer, taskId).get("status")));
+                assertThat(status(mailer, taskId).get("attempts")).as("no retry needed").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void should_not_fall_back_to_plain_text_when_starttls_is_required_but_not_offered() throws Exception {
         GreenMail plain = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         plain.start();

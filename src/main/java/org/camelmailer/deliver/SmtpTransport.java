@@ -58,9 +58,13 @@ public final class SmtpTransport {
         return security == Security.SSL ? "smtps" : "smtp";
     }
 
-    /** Registers the mail component for {@code security}, holding the credentials and JavaMail settings. */
-    public static void register(CamelContext context, Security security, String login, String password,
-                                String sslTrust, Duration timeout) {
+    /**
+     * Registers the mail component for {@code security}: its sender holds the credentials and JavaMail settings
+     * and keeps up to {@code connections} SMTP connections open for reuse.
+     */
+    public static PooledMailSender register(CamelContext context, String host, int port, Security security,
+                                            String login, String password, String sslTrust, Duration timeout,
+                                            int connections) {
         String scheme = scheme(security);
         String prefix = "mail." + scheme + ".";
         Properties props = new Properties();
@@ -74,21 +78,27 @@ public final class SmtpTransport {
             props.setProperty(prefix + "starttls.required", "true");
         }
         if (security != Security.NONE && sslTrust != null && !sslTrust.isBlank()) {
-            // camel-mail installs a JSSE-default socket factory, which ignores mail.*.ssl.trust:
-            // a factory under mail.*.ssl.socketFactory takes precedence, for smtps and STARTTLS alike
+            // a socket factory trusting exactly these hosts, for smtps and STARTTLS alike
             props.put(prefix + "ssl.socketFactory", trusting(sslTrust));
             if ("*".equals(sslTrust.strip())) {
                 props.setProperty(prefix + "ssl.checkserveridentity", "false");
             }
         }
-        MailConfiguration conf = new MailConfiguration(context);
-        conf.setAdditionalJavaMailProperties(props);
+        props.setProperty("mail.transport.protocol", scheme);
+        PooledMailSender sender = new PooledMailSender(connections);
+        sender.setJavaMailProperties(props);
+        sender.setProtocol(scheme);
+        sender.setHost(host);
+        sender.setPort(port);
         if (login != null && !login.isBlank()) {
-            conf.setUsername(login);
-            conf.setPassword(password);
+            sender.setUsername(login);
+            sender.setPassword(password);
         }
+        MailConfiguration conf = new MailConfiguration(context);
+        conf.setJavaMailSender(sender);
         MailComponent component = new MailComponent(context);
         component.setConfiguration(conf);
         context.addComponent(scheme, component);
+        return sender;
     }
 }

@@ -23,6 +23,7 @@ import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
+import org.camelmailer.deliver.PooledMailSender;
 import org.camelmailer.deliver.SmtpTransport;
 import org.camelmailer.enhance.GeminiHttpClient;
 import org.camelmailer.enhance.GeminiEnhancer;
@@ -214,8 +215,11 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             return;
         }
         SmtpTransport.Security security = smtpSecurity();
-        SmtpTransport.register(context, security, settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
-                settings.get(Setting.SMTP_SSL_TRUST), settings.getDuration(Setting.SMTP_TIMEOUT));
+        PooledMailSender sender = SmtpTransport.register(context, settings.get(Setting.SMTP_SERVER), smtpPort(), security,
+                settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
+                settings.get(Setting.SMTP_SSL_TRUST), settings.getDuration(Setting.SMTP_TIMEOUT),
+                settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
+        resources.add(0, sender::closeIdle);
         LOG.info("SMTP: {} ({}){}", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
                 security.name().toLowerCase(),
                 settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "");

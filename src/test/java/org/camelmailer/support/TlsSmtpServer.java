@@ -28,14 +28,18 @@ import org.subethamail.smtp.server.SMTPServer;
 public final class TlsSmtpServer implements AutoCloseable {
 
     /** One message as the server received it: the authenticated user and the raw RFC 5322 text. */
-    public record Received(String user, List<String> recipients, String raw) {
+    public record Received(String user, List<String> recipients, String raw, String sessionId) {
     }
 
     private final SMTPServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
     public TlsSmtpServer(String user, String password, Set<String> rejected) {
-        this.server = SMTPServer.port(FreePort.find())
+        this(FreePort.find(), user, password, rejected);
+    }
+
+    public TlsSmtpServer(int port, String user, String password, Set<String> rejected) {
+        this.server = SMTPServer.port(port)
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .hostName("localhost")
                 .requireTLS()
@@ -92,7 +96,7 @@ public final class TlsSmtpServer implements AutoCloseable {
             data.transferTo(bytes);
             Object user = context.getAuthenticationHandler().map(h -> h.getIdentity()).orElse(null);
             received.add(new Received(String.valueOf(user), List.copyOf(recipients),
-                    bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1)));
+                    bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1), context.getSessionId()));
             return null;
         }
 
