@@ -200,7 +200,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         String uri = base + "/v1beta/models/" + model + ":generateContent"
                 + "?httpClientConfigurer=#geminiHttpClient&throwExceptionOnFailure=false"
                 + "&connectTimeout=" + Math.min(timeout, 10_000) + "&responseTimeout=" + timeout
-                + "&soTimeout=" + timeout;
+                + "&soTimeout=" + timeout
+                // one connection per worker thread that may be waiting on Gemini (camel-http allows 20 per host)
+                + "&connectionsPerRoute=" + Math.max(20, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY))
+                + "&maxTotalConnections=" + Math.max(200, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
         return new GeminiEnhancer(context.createProducerTemplate(), uri, model,
                 new GeminiRequestBuilder(0.2, 4096), new HtmlSanitizer(),
                 new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), this::redactSecrets),

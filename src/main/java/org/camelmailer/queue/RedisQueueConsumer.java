@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Worker threads that claim tasks from a {@link TaskQueue}, renew each lease while the route works on it,
+ * Claims tasks from a {@link TaskQueue} for a pool of worker threads, renews each lease while the route works on it,
  * and acknowledge only once the route has finished without an unhandled error (at-least-once delivery).
  * Suspendable: a suspended route (JMX) keeps its threads but claims nothing until it is resumed.
  */
@@ -29,7 +30,9 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
 
     private final TaskQueue queue;
     private final Duration lease;
+    private ExecutorService claimer;
     private ExecutorService workers;
+    private Semaphore slots;
     private ScheduledExecutorService leaseRenewer;
     private volatile boolean redisDown;
     /** Entries this process holds right now, handed back if a stop outlasts the shutdown timeout. */
@@ -51,18 +54,24 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         super.doStart();
         var threads = getEndpoint().getCamelContext().getExecutorServiceManager();
         int n = getEndpoint().getConcurrentConsumers();
+        slots = new Semaphore(n);
         leaseRenewer = threads.newSingleThreadScheduledExecutor(this, "redis-queue-lease");
         workers = threads.newFixedThreadPool(this, "redis-queue-worker", n);
-        for (int i = 0; i < n; i++) {
-            workers.submit(this::work);
-        }
+        claimer = threads.newSingleThreadExecutor(this, "redis-queue-claim");
+        claimer.submit(this::claimWhileRunning);
     }
 
     @Override
     protected void doStop() throws Exception {
         var threads = getEndpoint().getCamelContext().getExecutorServiceManager();
+        if (claimer != null) {
+            // no new claims from here on
+            claimer.shutdownNow();
+            claimer.awaitTermination(5, TimeUnit.SECONDS);
+            claimer = null;
+        }
         if (workers != null) {
-            // the loops see isRunAllowed() turn false: no new claims; the tasks in hand get a while to finish
+            // the tasks in hand get a while to finish; what is still running then goes back to the queue
             workers.shutdown();
             if (!workers.awaitTermination(getEndpoint().getShutdownTimeout(), TimeUnit.MILLISECONDS)) {
                 handBack();
@@ -77,18 +86,31 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         super.doStop();
     }
 
-    private void work() {
+    /**
+     * One thread claims, as fast as worker threads free up: an idle service polls Redis once per poll delay,
+     * not once per worker thread, and a busy one claims again at once.
+     */
+    private void claimWhileRunning() {
         while (isRunAllowed()) {
             try {
                 if (isSuspending() || isSuspended()) {
                     pause(getEndpoint().getPollDelay());
                     continue;
                 }
+                slots.acquire();
                 String payload = claim();
                 if (payload == null) {
+                    slots.release();
                     pause(getEndpoint().getPollDelay());
                 } else {
-                    handle(payload);
+                    // handed over even if a stop interrupts us now: a claimed task is never left unattended
+                    workers.execute(() -> {
+                        try {
+                            handle(payload);
+                        } finally {
+                            slots.release();
+                        }
+                    });
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
