@@ -20,6 +20,9 @@ public final class HttpEdge {
     private static final String TOO_LARGE = "{\"status\":\"error\",\"message\":"
             + "\"Le corps de la requête dépasse la taille maximale autorisée.\"}";
 
+    private static final String FORBIDDEN_ORIGIN = "{\"status\":\"error\",\"message\":"
+            + "\"Origine non autorisée (CORS_ORIGINS).\"}";
+
     private HttpEdge() {
     }
 
@@ -30,13 +33,21 @@ public final class HttpEdge {
             throw new IllegalStateException("no platform-http (Vert.x) server to install CORS on");
         }
         router.route().order(-1).handler(cors(origins)).failureHandler(ctx -> {
-            if (ctx.statusCode() == 413 && !ctx.response().ended()) {
-                ctx.response().setStatusCode(413)
-                        .putHeader("Content-Type", "application/json; charset=utf-8").end(TOO_LARGE);
+            if (ctx.response().ended()) {
+                ctx.next();
+            } else if (ctx.statusCode() == 413) {
+                json(ctx, 413, TOO_LARGE);
+            } else if (ctx.statusCode() == 403) {
+                // the CORS handler refused the Origin: a JSON answer, and no ERROR log line per request
+                json(ctx, 403, FORBIDDEN_ORIGIN);
             } else {
                 ctx.next();
             }
         });
+    }
+
+    private static void json(io.vertx.ext.web.RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body);
     }
 
     static CorsHandler cors(String origins) {

@@ -1,10 +1,15 @@
 package org.camelmailer.api;
 
+import java.net.IDN;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -24,6 +29,8 @@ public final class MessageValidator {
 
     /** RFC 5322's limit for one header line; a subject is never longer in practice. */
     static final int MAX_SUBJECT_LENGTH = 998;
+
+    private static final Pattern JSON_TYPE = Pattern.compile("(?i)application/json\\s*(;.*)?");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -45,12 +52,22 @@ public final class MessageValidator {
     /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
     public MailTask validate(Exchange exchange) {
         byte[] body = exchange.getIn().getBody(byte[].class);
-        return check(body == null ? null : new String(body, StandardCharsets.UTF_8),
-                exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class));
+        return check(body == null ? null : utf8(body), exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class));
+    }
+
+    /** Strict: bytes that are not UTF-8 are refused, not silently replaced by U+FFFD in the mail. */
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidRequestException("Le corps de la requête n'est pas du texte UTF-8 valide.");
+        }
     }
 
     public MailTask check(String body, String contentType) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (contentType == null || !JSON_TYPE.matcher(contentType).matches()) {
             throw new InvalidRequestException(415, "Le corps de la requête doit être du JSON (Content-Type: application/json).");
         }
         JsonNode root = parse(body);
@@ -64,14 +81,36 @@ public final class MessageValidator {
         if (sujet.length() > MAX_SUBJECT_LENGTH) {
             throw new InvalidRequestException("Le champ 'sujet' dépasse " + MAX_SUBJECT_LENGTH + " caractères.");
         }
-        if (!addresses.isValid(destinataire.strip())) {
+        String recipient = asciiAddress(destinataire.strip());
+        if (recipient == null || !addresses.isValid(recipient) || recipient.contains("@[")) {
             throw new InvalidRequestException("Le champ 'destinataire' doit être une seule adresse e-mail valide.");
         }
-        if (!allowedDomains.isEmpty() && !allowed(destinataire.strip())) {
+        if (!allowedDomains.isEmpty() && !allowed(recipient)) {
             throw new InvalidRequestException(403, "Ce domaine de destinataire n'est pas autorisé.");
         }
-        return new MailTask(UUID.randomUUID().toString(), destinataire.strip(), sujet, message, enhance, 0,
+        return new MailTask(UUID.randomUUID().toString(), recipient, sujet, message, enhance, 0,
                 Instant.now().toString());
+    }
+
+    /**
+     * The address as it can travel over SMTP without SMTPUTF8: an internationalised domain in its ASCII
+     * (punycode) form; null for a non-ASCII local part or an invisible or space character anywhere.
+     */
+    static String asciiAddress(String address) {
+        int at = address.lastIndexOf('@');
+        if (at <= 0 || address.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT || Character.isISOControl(c))) {
+            return null;
+        }
+        String local = address.substring(0, at);
+        if (!local.chars().allMatch(c -> c < 128)) {
+            return null;
+        }
+        try {
+            return local + "@" + IDN.toASCII(address.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The domain itself or one of its subdomains. */

@@ -1,6 +1,7 @@
 package org.camelmailer.enhance;
 
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -29,11 +30,14 @@ public final class GeminiEnhancer {
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
     private final MailerMetrics metrics;
+    private final UnaryOperator<String> redactor;
 
     public GeminiEnhancer(ProducerTemplate http, String endpointUri, String model, GeminiRequestBuilder requests,
                           HtmlSanitizer sanitizer, GeminiExchangeLog exchangeLog, int maxAttempts,
-                          Duration retryDelay, Duration maxRetryDelay, MailerMetrics metrics) {
+                          Duration retryDelay, Duration maxRetryDelay, MailerMetrics metrics,
+                          UnaryOperator<String> redactor) {
         this.metrics = metrics;
+        this.redactor = redactor;
         this.http = http;
         this.endpointUri = endpointUri;
         this.model = model;
@@ -73,7 +77,7 @@ public final class GeminiEnhancer {
                 fallback(exchange, task, retry.reason() + " (Gemini asks to wait " + wait.toSeconds() + "s)", false);
                 return;
             }
-            LOG.info("task {}: {}; Gemini attempt {} in {} ms", task.taskId(), retry.reason(), attempt + 1,
+            LOG.info("task {}: {}; Gemini attempt {} in {} ms", task.taskId(), redactor.apply(retry.reason()), attempt + 1,
                     wait.toMillis());
             Thread.sleep(wait.toMillis());
         }
@@ -119,7 +123,9 @@ public final class GeminiEnhancer {
         return retryAfter != null && retryAfter.compareTo(exponential) > 0 ? retryAfter : exponential;
     }
 
-    private static void fallback(Exchange exchange, MailTask task, String reason, boolean configurationError) {
+    /** The reason may quote the upstream's words: it is redacted before it is logged or stored. */
+    private void fallback(Exchange exchange, MailTask task, String upstreamReason, boolean configurationError) {
+        String reason = redactor.apply(upstreamReason);
         exchange.setVariable("fallbackReason", reason);
         if (configurationError) {
             LOG.error("task {}: GEMINI CONFIGURATION ERROR, sending plain text: {}", task.taskId(), reason);

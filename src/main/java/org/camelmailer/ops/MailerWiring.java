@@ -54,9 +54,11 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
 
     private final Settings settings;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final SecretRedactor redactor;
 
     public MailerWiring(Settings settings) {
         this.settings = settings;
+        this.redactor = new SecretRedactor(settings);
     }
 
     /** Property placeholders for the routes: every non-secret setting plus what is derived from them. */
@@ -124,7 +126,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, queue, new RetryPolicy(
                 settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
                 settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
-                metrics));
+                metrics, redactor));
         registry.bind("geminiEnhancer", gemini(context, metrics));
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
@@ -206,9 +208,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 + "&maxTotalConnections=" + Math.max(200, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
         return new GeminiEnhancer(context.createProducerTemplate(), uri, model,
                 new GeminiRequestBuilder(0.2, 4096), new HtmlSanitizer(),
-                new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), this::redactSecrets),
+                new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), redactor),
                 settings.getInt(Setting.GEMINI_MAX_ATTEMPTS), settings.getDuration(Setting.GEMINI_RETRY_DELAY),
-                settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY), metrics);
+                settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY), metrics, redactor);
     }
 
     private void smtp(CamelContext context) {
@@ -236,15 +238,6 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return SmtpTransport.security(settings.get(Setting.SMTP_SECURITY), smtpPort());
     }
 
-    /** Defence in depth for files written from remote answers: no configured secret ever reaches disk. */
-    private String redactSecrets(String text) {
-        for (Setting s : Setting.values()) {
-            if (s.secret() && settings.isSet(s)) {
-                text = text.replace(settings.get(s), "***");
-            }
-        }
-        return text;
-    }
 
     @Override
     public void afterStart(BaseMainSupport main) {

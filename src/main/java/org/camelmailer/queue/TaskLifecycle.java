@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,8 +32,11 @@ public final class TaskLifecycle {
     private final TaskQueue queue;
     private final RetryPolicy retries;
     private final MailerMetrics metrics;
+    private final UnaryOperator<String> redactor;
 
-    public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, RetryPolicy retries, MailerMetrics metrics) {
+    public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, RetryPolicy retries, MailerMetrics metrics,
+                         UnaryOperator<String> redactor) {
+        this.redactor = redactor;
         this.statuses = statuses;
         this.queue = queue;
         this.retries = retries;
@@ -73,7 +77,10 @@ public final class TaskLifecycle {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         MailTask task = exchange.getVariable("task", MailTask.class);
         String payload = exchange.getProperty(RedisQueueConsumer.PAYLOAD, String.class);
-        DeliveryFailure failure = SmtpFailureClassifier.classify(cause);
+        DeliveryFailure classified = SmtpFailureClassifier.classify(cause);
+        // an SMTP server's reply may echo anything it was sent: redacted before it is logged or stored
+        DeliveryFailure failure = new DeliveryFailure(classified.kind(), classified.smtpCode(),
+                redactor.apply(classified.reason()));
         metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
         if (task == null) {
             // the entry is not even a task: nothing to retry

@@ -216,4 +216,23 @@ class MessageValidatorTest {
                     assertThat(e.getMessage()).isEqualTo(NOT_JSON);
                 });
     }
+
+    @Test
+    void should_carry_an_internationalised_domain_in_punycode() {
+        assertThat(validator.check(with("destinataire", "alice@café.example.org"), JSON).destinataire())
+                .isEqualTo("alice@xn--caf-dma.example.org");
+    }
+
+    @Test
+    void should_refuse_an_ip_literal_recipient() {
+        assertThatThrownBy(() -> validator.check(with("destinataire", "alice@[127.0.0.1]"), JSON))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("destinataire");
+    }
+
+    @Test
+    void should_refuse_a_content_type_that_only_starts_like_json() {
+        assertThatThrownBy(() -> validator.check(with("sujet", "x"), "application/jsonx"))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(415));
+        assertThat(validator.check(with("sujet", "x"), "application/json; charset=utf-8").sujet()).isEqualTo("x");
+    }
 }
