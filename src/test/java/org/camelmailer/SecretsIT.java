@@ -25,7 +25,7 @@ import org.camelmailer.support.JmxDump;
 import org.camelmailer.support.Json;
 import org.camelmailer.support.MailerProcess;
 import org.camelmailer.support.MalformedRequests;
-import org.camelmailer.support.PasswordRedisServer;
+import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.SecretScan;
 import org.camelmailer.support.TlsSmtpServer;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class SecretsIT {
 
     final SecretScan scan = new SecretScan();
 
-    static Map<String, String> env(PasswordRedisServer redis, GeminiStub gemini, int smtpPort, int httpPort) {
+    static Map<String, String> env(RedisServerProcess redis, GeminiStub gemini, int smtpPort, int httpPort) {
         Map<String, String> env = new HashMap<>();
         env.put("REDIS_URL", redis.url());
         env.put("MAILER_HTTP_PORT", Integer.toString(httpPort));
@@ -72,7 +72,7 @@ class SecretsIT {
 
     @Test
     void should_show_no_secret_anywhere_after_a_run_through_every_path() throws Exception {
-        try (PasswordRedisServer redis = new PasswordRedisServer(REDIS_PASSWORD);
+        try (RedisServerProcess redis = new RedisServerProcess(REDIS_PASSWORD);
              GeminiStub gemini = new GeminiStub();
              TlsSmtpServer smtp = new TlsSmtpServer("mailer", SMTP_PASSWORD, Set.of("rejected@example.org"));
              TlsSmtpServer otherSmtp = new TlsSmtpServer("mailer", "not-the-configured-password", Set.of())) {
@@ -210,7 +210,7 @@ class SecretsIT {
 
     @Test
     void should_not_repeat_a_key_that_an_upstream_quotes_back() throws Exception {
-        try (PasswordRedisServer redis = new PasswordRedisServer(REDIS_PASSWORD);
+        try (RedisServerProcess redis = new RedisServerProcess(REDIS_PASSWORD);
              GeminiStub gemini = new GeminiStub();
              TlsSmtpServer smtp = new TlsSmtpServer("mailer", SMTP_PASSWORD, Set.of())) {
             Path dir = MailerProcess.workingDirectory();

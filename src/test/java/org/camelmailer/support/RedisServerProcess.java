@@ -16,12 +16,19 @@ import redis.embedded.RedisServer;
 public final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
+    private final String password;
     private final RedisServer server;
     private StringRedisTemplate template;
 
     public RedisServerProcess() {
+        this(null);
+    }
+
+    /** With {@code requirepass}: clients need {@code redis://:<password>@127.0.0.1:<port>}. */
+    public RedisServerProcess(String password) {
         try {
             this.port = FreePort.find();
+            this.password = password;
             Path dir = Files.createTempDirectory("redis-test");
             this.server = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
@@ -29,6 +36,7 @@ public final class RedisServerProcess implements AutoCloseable {
                     .setting("dir " + dir)
                     .setting("appendonly yes")
                     .setting("save \"\"")
+                    .settingIf(password != null, "requirepass " + password)
                     .build();
             server.start();
         } catch (IOException e) {
@@ -37,7 +45,7 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return password == null ? "redis://127.0.0.1:" + port : "redis://:" + password + "@127.0.0.1:" + port;
     }
 
     public int port() {
