@@ -193,4 +193,17 @@ wait_ready() {
   return 1
 }
 
+# --- other jobs on the machine ------------------------------------------------------------------
+# busy CPU seconds of the whole machine so far (/proc/stat, in USER_HZ = 1/100 s)
+machine_busy_s() { awk '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / 100 }' /proc/stat; }
+# outside_cpu BUSY0 T0: sets OUTSIDE_PCT, the share of the machine's CPUs that processes not started
+# by this run used since then (another engineer's build shows up here, and makes figures noisy).
+# Call it as a command, not in $(...): bash's times reports the children of the shell it runs in.
+outside_cpu() {
+  local own
+  times >"$RUN/times"  # line 2: user and system time of this shell's reaped children
+  own=$(awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); t += p[1] * 60 + p[2] } print t }' "$RUN/times")
+  OUTSIDE_PCT=$(calc "100 * (($(machine_busy_s) - $1) - $own) / (($(now) - $2) * $(nproc))" 0)
+}
+
 hwm_kib() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
