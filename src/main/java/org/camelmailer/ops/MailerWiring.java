@@ -126,7 +126,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, queue, new RetryPolicy(
                 settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
                 settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
-                metrics, redactor));
+                metrics, redactor, visibilityTimeout()));
         registry.bind("geminiEnhancer", gemini(context, metrics));
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));

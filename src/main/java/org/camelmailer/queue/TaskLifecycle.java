@@ -27,16 +27,23 @@ public final class TaskLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskLifecycle.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration RECORD_RETRY = Duration.ofMillis(250);
 
     private final TaskStatusStore statuses;
     private final TaskQueue queue;
     private final RetryPolicy retries;
     private final MailerMetrics metrics;
     private final UnaryOperator<String> redactor;
+    private final Duration recordSentWithin;
 
+    /**
+     * @param recordSentWithin how long to keep trying to record a mailed task as sent while Redis is away: the
+     *                         visibility timeout, after which another worker may hold the task anyway
+     */
     public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, RetryPolicy retries, MailerMetrics metrics,
-                         UnaryOperator<String> redactor) {
+                         UnaryOperator<String> redactor, Duration recordSentWithin) {
         this.redactor = redactor;
+        this.recordSentWithin = recordSentWithin;
         this.statuses = statuses;
         this.queue = queue;
         this.retries = retries;
@@ -59,17 +66,43 @@ public final class TaskLifecycle {
     }
 
     /** Recorded before the queue entry is acknowledged, so a crash in between cannot mail twice. */
-    public void sent(Exchange exchange) {
+    public void sent(Exchange exchange) throws InterruptedException {
         MailTask task = exchange.getVariable("task", MailTask.class);
         boolean enhanced = exchange.getVariable("html") != null;
-        statuses.enhanced(task.taskId(), enhanced);
-        statuses.update(task.taskId(), TaskStatusStore.SENT, task.attempt() + 1,
-                exchange.getVariable("fallbackReason", String.class));
+        recordSent(task, enhanced, exchange.getVariable("fallbackReason", String.class));
         metrics.sent();
         if (exchange.getMessage().getHeader("CamelMailMessageId") != null) {
             metrics.smtpReply("2xx");
         }
         LOG.info("task {} sent{}", task.taskId(), enhanced ? " (enhanced)" : "");
+    }
+
+    /**
+     * The mail has left: a Redis outage now must not turn into a second mail after the lease runs out, so the
+     * record is retried until Redis answers again (within the lease; a stop interrupts the wait).
+     */
+    private void recordSent(MailTask task, boolean enhanced, String note) throws InterruptedException {
+        long deadline = System.nanoTime() + recordSentWithin.toNanos();
+        boolean waited = false;
+        while (true) {
+            try {
+                statuses.sent(task.taskId(), task.attempt() + 1, enhanced, note);
+                if (waited) {
+                    LOG.info("task {} recorded sent now that Redis answers again", task.taskId());
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                if (!waited) {
+                    LOG.warn("task {} was mailed but Redis cannot record it ({}): retrying until it answers",
+                            task.taskId(), e.getMessage());
+                    waited = true;
+                }
+                Thread.sleep(RECORD_RETRY.toMillis());
+            }
+        }
     }
 
     /** Called by the worker's error handler: retry a transient failure later, or give up. */

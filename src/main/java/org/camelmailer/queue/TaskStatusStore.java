@@ -49,8 +49,10 @@ public final class TaskStatusStore {
                 "error", error == null ? "" : error);
     }
 
-    public void enhanced(String taskId, boolean enhanced) {
-        write(taskId, "enhanced", Boolean.toString(enhanced));
+    /** The final record of a delivered task, in one write. The note says why an enhancement fell back, if it did. */
+    public void sent(String taskId, int attempts, boolean enhanced, String note) {
+        write(taskId, "status", SENT, "attempts", Integer.toString(attempts), "enhanced", Boolean.toString(enhanced),
+                "updated_at", now(), "error", note == null ? "" : note);
     }
 
     public void delete(String taskId) {

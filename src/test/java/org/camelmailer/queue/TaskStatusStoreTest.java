@@ -95,12 +95,17 @@ class TaskStatusStoreTest {
     }
 
     @Test
-    void should_record_whether_the_mail_was_enhanced() {
+    void should_record_a_sent_task_whether_enhanced_and_why_not_in_one_write() {
         store.queued(task("t1"));
+        store.queued(task("t2"));
 
-        store.enhanced("t1", true);
+        store.sent("t1", 1, true, null);
+        store.sent("t2", 2, false, "gemini_timeout");
 
-        assertThat(store.find("t1")).containsEntry("enhanced", true);
+        assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("attempts", 1)
+                .containsEntry("enhanced", true).containsEntry("error", null);
+        assertThat(store.find("t2")).containsEntry("status", "sent").containsEntry("attempts", 2)
+                .containsEntry("enhanced", false).containsEntry("error", "gemini_timeout");
     }
 
     @Test

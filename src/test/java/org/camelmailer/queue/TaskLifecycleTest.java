@@ -1,0 +1,86 @@
+package org.camelmailer.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.camelmailer.ops.MailerMetrics;
+import org.camelmailer.support.RedisServerProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.RedisConnectionFailureException;
+
+/** The worker's bookkeeping after a mail has left, while the real Redis server goes away and comes back. */
+class TaskLifecycleTest {
+
+    RedisServerProcess server;
+    TaskStatusStore statuses;
+    DefaultCamelContext camel = new DefaultCamelContext();
+
+    @BeforeEach
+    void startRedis() {
+        server = new RedisServerProcess();
+        statuses = new TaskStatusStore(server.redis(), Duration.ofHours(1));
+    }
+
+    @AfterEach
+    void stopRedis() {
+        server.close();
+    }
+
+    TaskLifecycle lifecycle(Duration recordSentWithin) {
+        return new TaskLifecycle(statuses, new TaskQueue(server.redis(), "mailer:queue"),
+                new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofHours(1)),
+                MailerMetrics.none(), UnaryOperator.identity(), recordSentWithin);
+    }
+
+    Exchange mailed(MailTask task) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setVariable("task", task);
+        exchange.setVariable("html", "<p>Bonjour</p>");
+        return exchange;
+    }
+
+    static MailTask task() {
+        return new MailTask("t1", "alice@example.com", "Réunion", "Bonjour", true, 0, "2026-11-28T08:00:00Z");
+    }
+
+    @Test
+    void should_record_a_mailed_task_as_sent_once_redis_is_back() throws Exception {
+        statuses.queued(task());
+        server.stop();
+
+        CompletableFuture<Void> recording = CompletableFuture.runAsync(() -> {
+            try {
+                lifecycle(Duration.ofMinutes(1)).sent(mailed(task()));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // still trying while Redis is away, instead of giving up and letting the task be mailed again
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> !recording.isDone());
+        server.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(recording::isDone);
+        assertThat(recording).isCompleted();
+        assertThat(statuses.isSent("t1")).isTrue();
+        assertThat(statuses.find("t1")).containsEntry("enhanced", true).containsEntry("attempts", 1);
+    }
+
+    @Test
+    void should_give_up_recording_after_the_lease_so_the_error_handler_takes_over() {
+        statuses.queued(task());
+        server.stop();
+
+        assertThatThrownBy(() -> lifecycle(Duration.ofMillis(600)).sent(mailed(task())))
+                .isInstanceOf(RedisConnectionFailureException.class);
+    }
+}
