@@ -477,7 +477,7 @@ class FaultsIT {
             gemini.answers(fixture(200, "200-ok.json").withFixedDelay(8_000));
             Path dir = MailerProcess.workingDirectory();
             Map<String, String> common = env("GEMINI_API_KEY", "test-key", "GEMINI_BASE_URL", gemini.baseUrl(),
-                    "GEMINI_TIMEOUT", "20s", "MAILER_VISIBILITY_TIMEOUT", "3s", "MAILER_WORKER_CONCURRENCY", "2");
+                    "GEMINI_TIMEOUT", "20s", "MAILER_VISIBILITY_TIMEOUT", "3s", "MAILER_GEMINI_CONCURRENCY", "2");
             MailerProcess first = launch(dir, common);
             Map<String, String> workerEnv = freshPort(common);
             workerEnv.put("MAILER_ROLE", "worker");

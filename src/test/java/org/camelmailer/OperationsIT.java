@@ -142,7 +142,7 @@ class OperationsIT {
             gemini.answers(fixture(200, "200-ok.json").withFixedDelay(400));
             Path dir = MailerProcess.workingDirectory();
             Map<String, String> env = env("GEMINI_API_KEY", "k", "GEMINI_BASE_URL", gemini.baseUrl(),
-                    "MAILER_WORKER_CONCURRENCY", "2", "MAILER_SHUTDOWN_TIMEOUT", "1s");
+                    "MAILER_GEMINI_CONCURRENCY", "2", "MAILER_SHUTDOWN_TIMEOUT", "1s");
             int tasks = 30;
             List<String> ids = new ArrayList<>();
             MailerProcess first = MailerProcess.start(dir, env);
@@ -158,7 +158,8 @@ class OperationsIT {
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
             int deliveredBefore = smtp.getReceivedMessages().length;
             assertThat(deliveredBefore).as("stopped in the middle of the batch").isLessThan(tasks);
-            assertThat(redis.redis().opsForZSet().zCard("mailer:queue:inflight")).as("nothing left held").isZero();
+            // enhanced tasks: their own queue
+            assertThat(redis.redis().opsForZSet().zCard("mailer:queue:enhance:inflight")).as("nothing left held").isZero();
 
             try (MailerProcess second = MailerProcess.start(dir, env)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> smtp.getReceivedMessages().length >= tasks);

@@ -41,7 +41,7 @@ class WorkerCrashIT {
                     await().atMost(Duration.ofSeconds(20)).until(() -> !gemini.requests().isEmpty());
                     first.kill();
                 }
-                assertThat(redis.redis().opsForZSet().zCard("mailer:queue:inflight")).as("held by the dead worker").isEqualTo(1);
+                assertThat(redis.redis().opsForZSet().zCard("mailer:queue:enhance:inflight")).as("held by the dead worker").isEqualTo(1);
                 assertThat(smtp.getReceivedMessages()).isEmpty();
 
                 gemini.answers(fixture(200, "200-ok.json"));
@@ -51,7 +51,7 @@ class WorkerCrashIT {
                             "sent".equals(Json.parse(second.get("/message/" + taskId).body()).get("status")));
                     assertThat(smtp.getReceivedMessages()).hasSize(1);
                     assertThat(smtp.getReceivedMessages()[0].getMessageID()).contains(taskId);
-                    assertThat(redis.redis().opsForZSet().zCard("mailer:queue:inflight")).isZero();
+                    assertThat(redis.redis().opsForZSet().zCard("mailer:queue:enhance:inflight")).isZero();
                 }
             } finally {
                 smtp.stop();

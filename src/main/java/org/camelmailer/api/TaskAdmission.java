@@ -35,12 +35,13 @@ public final class TaskAdmission {
     }
 
     /**
-     * Reads variable {@code task}; sets {@code taskId}, and either {@code replay=true} (nothing to queue) or
+     * Reads variable {@code task}; sets {@code taskId}, {@code enhance}, and either {@code replay=true} (nothing to queue) or
      * {@code taskJson}, the text to push.
      */
     public void admit(Exchange exchange) throws JsonProcessingException {
         MailTask task = exchange.getVariable("task", MailTask.class);
         exchange.setVariable("taskId", task.taskId());
+        exchange.setVariable("enhance", task.enhanceContent());
         exchange.setVariable("replay", false);
         String key = exchange.getIn().getHeader(IDEMPOTENCY_HEADER, String.class);
         if (key != null && !key.isBlank()) {

@@ -49,6 +49,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
 
     /** The Redis list the API pushes onto and the workers take from. */
     public static final String QUEUE_KEY = "mailer:queue";
+    /** Tasks to enhance wait on Gemini for seconds: their own queue and workers keep plain mail flowing. */
+    public static final String ENHANCE_QUEUE_KEY = "mailer:queue:enhance";
 
     private static final Logger LOG = LoggerFactory.getLogger(MailerWiring.class);
 
@@ -65,6 +67,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     public Properties properties() {
         Properties p = settings.toCamelProperties();
         p.setProperty("mailer.queue", QUEUE_KEY);
+        p.setProperty("mailer.enhance-queue", ENHANCE_QUEUE_KEY);
         p.setProperty("mailer.transport", settings.isSet(Setting.SMTP_SERVER) ? "smtp" : "outbox");
         p.setProperty("mailer.smtp-uri", settings.isSet(Setting.SMTP_SERVER)
                 ? SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), smtpSecurity())
@@ -72,6 +75,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         p.setProperty("gemini.enabled", Boolean.toString(settings.isSet(Setting.GEMINI_API_KEY)));
         p.setProperty("mailer.visibility-timeout-ms", Long.toString(visibilityTimeout().toMillis()));
         p.setProperty("mailer.worker-concurrency", Integer.toString(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)));
+        p.setProperty("mailer.gemini-concurrency", Integer.toString(geminiConcurrency()));
         p.setProperty("mailer.max-body-size", Integer.toString(settings.getInt(Setting.MAILER_MAX_BODY_SIZE)));
         p.setProperty("mailer.http.port", Integer.toString(settings.getInt(Setting.MAILER_HTTP_PORT)));
         p.setProperty("mailer.shutdown-timeout", Long.toString(settings.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT).toMillis()));
@@ -90,6 +94,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return Role.of(settings.get(Setting.MAILER_ROLE));
     }
 
+    private int geminiConcurrency() {
+        return settings.getInt(Setting.MAILER_GEMINI_CONCURRENCY);
+    }
+
     private Duration visibilityTimeout() {
         return settings.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT);
     }
@@ -101,8 +109,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         StringRedisTemplate redis = redis(context);
         Duration statusTtl = settings.getDuration(Setting.MAILER_STATUS_TTL);
         TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
-        TaskQueue queue = new TaskQueue(redis, QUEUE_KEY);
-        MailerMetrics metrics = metrics(registry, queue);
+        MailerMetrics metrics = metrics(registry,
+                List.of(new TaskQueue(redis, QUEUE_KEY), new TaskQueue(redis, ENHANCE_QUEUE_KEY)));
         registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
         if (role().delivers()) {
             registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
@@ -112,7 +120,6 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
 
         registry.bind("redisTemplate", redis);
         registry.bind("taskStatusStore", statuses);
-        registry.bind("taskQueue", queue);
         context.addComponent("redis-queue", new RedisQueueComponent());
 
         registry.bind("messageValidator", new MessageValidator(
@@ -123,7 +130,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiKeyGuard", apiKeyGuard());
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, QUEUE_KEY)));
 
-        registry.bind("taskLifecycle", new TaskLifecycle(statuses, queue, new RetryPolicy(
+        registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
                 settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
                 metrics, redactor, visibilityTimeout()));
@@ -136,7 +143,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private StringRedisTemplate redis(CamelContext context) {
         RedisBootstrap bootstrap = RedisBootstrap.start(settings);
         resources.add(bootstrap);
-        int pool = Math.max(16, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY) * 2 + 8);
+        // every worker thread of both queues may hold a connection, plus the claimers, lease renewal and the API
+        int pool = Math.max(16, (settings.getInt(Setting.MAILER_WORKER_CONCURRENCY) + geminiConcurrency()) * 2 + 8);
         StringRedisTemplate template;
         if (settings.isSet(Setting.REDIS_SENTINELS)) {
             String master = settings.get(Setting.REDIS_SENTINEL_MASTER);
@@ -160,15 +168,17 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
      * Our meters live in the Prometheus registry camel-micrometer-prometheus serves at /observe/metrics: the one
      * bound as "metricsRegistry", whichever of us creates it first.
      */
-    private static MailerMetrics metrics(Registry registry, TaskQueue queue) {
+    private static MailerMetrics metrics(Registry registry, List<TaskQueue> queues) {
         PrometheusMeterRegistry prometheus = registry.lookupByNameAndType("metricsRegistry", PrometheusMeterRegistry.class);
         if (prometheus == null) {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind("metricsRegistry", prometheus);
         }
         MailerMetrics metrics = new MailerMetrics(prometheus);
-        metrics.gauge("mailer.queue.depth", "tasks waiting: ready plus scheduled for a retry", queue::depth);
-        metrics.gauge("mailer.queue.inflight", "tasks held by workers", queue::inflight);
+        metrics.gauge("mailer.queue.depth", "tasks waiting: ready plus scheduled for a retry",
+                () -> queues.stream().mapToLong(TaskQueue::depth).sum());
+        metrics.gauge("mailer.queue.inflight", "tasks held by workers",
+                () -> queues.stream().mapToLong(TaskQueue::inflight).sum());
         return metrics;
     }
 
@@ -204,8 +214,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 + "&connectTimeout=" + Math.min(timeout, 10_000) + "&responseTimeout=" + timeout
                 + "&soTimeout=" + timeout
                 // one connection per worker thread that may be waiting on Gemini (camel-http allows 20 per host)
-                + "&connectionsPerRoute=" + Math.max(20, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY))
-                + "&maxTotalConnections=" + Math.max(200, settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
+                + "&connectionsPerRoute=" + Math.max(20, geminiConcurrency())
+                + "&maxTotalConnections=" + Math.max(200, geminiConcurrency());
         return new GeminiEnhancer(context.createProducerTemplate(), uri, model,
                 new GeminiRequestBuilder(0.2, 4096), new HtmlSanitizer(),
                 new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), redactor),

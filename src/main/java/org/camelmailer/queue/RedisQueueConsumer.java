@@ -25,6 +25,8 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
 
     /** Exchange property holding the exact queue entry, for routes that retry or dead-letter it themselves. */
     public static final String PAYLOAD = "redisQueuePayload";
+    /** Exchange property holding the {@link TaskQueue} the entry came from: retries and dead letters go through it. */
+    public static final String QUEUE = "redisQueue";
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
 
@@ -164,6 +166,7 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(payload);
         exchange.setProperty(PAYLOAD, payload);
+        exchange.setProperty(QUEUE, queue);
         long every = Math.max(lease.toMillis() / 3, 10);
         ScheduledFuture<?> renewal = leaseRenewer.scheduleAtFixedRate(
                 () -> renew(payload), every, every, TimeUnit.MILLISECONDS);

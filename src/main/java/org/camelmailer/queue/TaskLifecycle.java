@@ -30,7 +30,6 @@ public final class TaskLifecycle {
     private static final Duration RECORD_RETRY = Duration.ofMillis(250);
 
     private final TaskStatusStore statuses;
-    private final TaskQueue queue;
     private final RetryPolicy retries;
     private final MailerMetrics metrics;
     private final UnaryOperator<String> redactor;
@@ -40,12 +39,11 @@ public final class TaskLifecycle {
      * @param recordSentWithin how long to keep trying to record a mailed task as sent while Redis is away: the
      *                         visibility timeout, after which another worker may hold the task anyway
      */
-    public TaskLifecycle(TaskStatusStore statuses, TaskQueue queue, RetryPolicy retries, MailerMetrics metrics,
+    public TaskLifecycle(TaskStatusStore statuses, RetryPolicy retries, MailerMetrics metrics,
                          UnaryOperator<String> redactor, Duration recordSentWithin) {
         this.redactor = redactor;
         this.recordSentWithin = recordSentWithin;
         this.statuses = statuses;
-        this.queue = queue;
         this.retries = retries;
         this.metrics = metrics;
     }
@@ -110,6 +108,7 @@ public final class TaskLifecycle {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         MailTask task = exchange.getVariable("task", MailTask.class);
         String payload = exchange.getProperty(RedisQueueConsumer.PAYLOAD, String.class);
+        TaskQueue queue = exchange.getProperty(RedisQueueConsumer.QUEUE, TaskQueue.class);
         DeliveryFailure classified = SmtpFailureClassifier.classify(cause);
         // an SMTP server's reply may echo anything it was sent: redacted before it is logged or stored
         DeliveryFailure failure = new DeliveryFailure(classified.kind(), classified.smtpCode(),

@@ -37,8 +37,7 @@ class TaskLifecycleTest {
     }
 
     TaskLifecycle lifecycle(Duration recordSentWithin) {
-        return new TaskLifecycle(statuses, new TaskQueue(server.redis(), "mailer:queue"),
-                new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofHours(1)),
+        return new TaskLifecycle(statuses, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofHours(1)),
                 MailerMetrics.none(), UnaryOperator.identity(), recordSentWithin);
     }
 
