@@ -39,7 +39,7 @@ public enum Setting {
     MAILER_STATUS_TTL("mailer.status-ttl", "24h"),
     MAILER_VISIBILITY_TIMEOUT("mailer.visibility-timeout", "5m"),
     MAILER_WORKER_CONCURRENCY("mailer.worker-concurrency", "8"),
-    MAILER_GEMINI_CONCURRENCY("mailer.gemini-concurrency", "128"),
+    MAILER_GEMINI_CONCURRENCY("mailer.gemini-concurrency", "160"),
     MAILER_MAX_ATTEMPTS("mailer.max-attempts", "8"),
     MAILER_RETRY_DELAY("mailer.retry-delay", "5s"),
     MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m"),
