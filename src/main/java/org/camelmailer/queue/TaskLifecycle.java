@@ -54,12 +54,10 @@ public final class TaskLifecycle {
         exchange.setVariable("task", task);
         exchange.setVariable("taskId", task.taskId());
         exchange.setVariable("enhance", task.enhanceContent());
-        boolean sent = statuses.isSent(task.taskId());
+        boolean sent = statuses.processingUnlessSent(task.taskId(), task.attempt() + 1);
         exchange.setVariable("alreadySent", sent);
         if (sent) {
             LOG.info("task {} was already sent: redelivery skipped", task.taskId());
-        } else {
-            statuses.update(task.taskId(), TaskStatusStore.PROCESSING, task.attempt() + 1, null);
         }
     }
 

@@ -23,9 +23,13 @@ public final class TaskStatusStore {
     public static final String FAILED = "failed";
 
     /** HSET and PEXPIRE together, so no record lives forever. ARGV: ttl, then field/value pairs. */
-    private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(
-            "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return 1", Long.class);
+    private static final String HSET_PEXPIRE = "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) ";
+    private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(HSET_PEXPIRE + "return 1", Long.class);
+    /** The same write, unless the task is already sent (then nothing changes and it answers 1). */
+    private static final RedisScript<Long> WRITE_UNLESS_SENT = new DefaultRedisScript<>(
+            "if redis.call('HGET', KEYS[1], 'status') == '" + SENT + "' then return 1 end " + HSET_PEXPIRE + "return 0",
+            Long.class);
 
     private final StringRedisTemplate redis;
     private final Duration ttl;
@@ -59,8 +63,14 @@ public final class TaskStatusStore {
         redis.delete(key(taskId));
     }
 
-    public boolean isSent(String taskId) {
-        return SENT.equals(redis.opsForHash().get(key(taskId), "status"));
+    /**
+     * A worker takes the task: marks it processing in one round trip, or answers true (and writes nothing) when
+     * it was already sent, i.e. this is a redelivery that must not mail again.
+     */
+    public boolean processingUnlessSent(String taskId, int attempts) {
+        Long sent = redis.execute(WRITE_UNLESS_SENT, List.of(key(taskId)),
+                (Object[]) args("status", PROCESSING, "attempts", Integer.toString(attempts), "updated_at", now(), "error", ""));
+        return sent != null && sent == 1;
     }
 
     /** The record as the API shows it, or null for an unknown (or expired) id. */
@@ -82,10 +92,15 @@ public final class TaskStatusStore {
     }
 
     private void write(String taskId, String... fieldsAndValues) {
+        redis.execute(WRITE, List.of(key(taskId)), (Object[]) args(fieldsAndValues));
+    }
+
+    /** The scripts' ARGV: the TTL, then the field/value pairs. */
+    private String[] args(String... fieldsAndValues) {
         String[] args = new String[fieldsAndValues.length + 1];
         args[0] = Long.toString(ttl.toMillis());
         System.arraycopy(fieldsAndValues, 0, args, 1, fieldsAndValues.length);
-        redis.execute(WRITE, List.of(key(taskId)), (Object[]) args);
+        return args;
     }
 
     private static String now() {

@@ -150,15 +150,19 @@ class TaskStatusStoreTest {
     }
 
     @Test
-    void should_tell_a_sent_task_from_others() {
+    void should_mark_a_task_processing_unless_it_was_already_sent() {
         store.queued(task("sent"));
-        store.update("sent", TaskStatusStore.SENT, 1, null);
-        store.queued(task("processing"));
-        store.update("processing", TaskStatusStore.PROCESSING, 1, null);
+        store.sent("sent", 1, false, null);
+        store.queued(task("retrying"));
+        store.update("retrying", TaskStatusStore.RETRYING, 1, "451 try later");
 
-        assertThat(store.isSent("sent")).isTrue();
-        assertThat(store.isSent("processing")).isFalse();
-        assertThat(store.isSent("unknown")).isFalse();
+        assertThat(store.processingUnlessSent("sent", 2)).isTrue();
+        assertThat(store.processingUnlessSent("retrying", 2)).isFalse();
+
+        assertThat(store.find("sent")).containsEntry("status", "sent").containsEntry("attempts", 1);
+        assertThat(store.find("retrying")).containsEntry("status", "processing").containsEntry("attempts", 2)
+                .containsEntry("error", null);
+        assertThat(redis.getExpire("mailer:task:retrying", TimeUnit.MILLISECONDS)).isPositive();
     }
 
     @Test
