@@ -1,5 +1,6 @@
 package org.camelmailer.api;
 
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -81,8 +82,9 @@ public final class ApiResponses {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         try {
-            // bytes, not a String: the JVM default charset may not be UTF-8
-            out.setBody(JSON.writeValueAsBytes(body));
+            // UTF-8 bytes (the JVM default charset may not be UTF-8) in a ByteBuffer: platform-http-vertx writes
+            // a ByteBuffer in one go, while a byte[] goes through a converted InputStream pumped chunk by chunk
+            out.setBody(ByteBuffer.wrap(JSON.writeValueAsBytes(body)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
