@@ -29,8 +29,8 @@ public final class HeadlessChromium {
     /** The DOM of {@code url} once its scripts are done; fails if Chromium takes longer than {@code timeout}. */
     public static String dumpDom(String url, Duration timeout) {
         try {
-            Path profile = Files.createTempDirectory("chromium-profile");
-            Path stderr = Files.createTempFile("chromium", ".log");
+            Path profile = TempDirs.create("chromium-profile");
+            Path stderr = profile.resolve("chromium.log");
             List<String> command = List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                     "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                     "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,

@@ -38,7 +38,7 @@ public final class MailerProcess implements AutoCloseable {
     /** A fresh working directory with copies of the project's routes and application.properties. */
     public static Path workingDirectory() {
         try {
-            Path dir = Files.createTempDirectory("mailer-run");
+            Path dir = TempDirs.create("mailer-run");
             Files.createDirectories(dir.resolve("routes"));
             try (var routes = Files.list(Path.of("routes"))) {
                 for (Path route : routes.toList()) {
@@ -64,6 +64,8 @@ public final class MailerProcess implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
+            // Vert.x's file cache and the like go into the working directory, removed with it
+            command.add("-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")));
             command.add("-jar");
             command.add(jar.toString());
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);

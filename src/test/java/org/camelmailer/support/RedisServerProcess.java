@@ -2,7 +2,6 @@ package org.camelmailer.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -29,7 +28,7 @@ public final class RedisServerProcess implements AutoCloseable {
         try {
             this.port = FreePort.find();
             this.password = password;
-            Path dir = Files.createTempDirectory("redis-test");
+            Path dir = TempDirs.create("redis-test");
             this.server = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
                     .port(port)

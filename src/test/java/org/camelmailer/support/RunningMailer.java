@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,13 +48,9 @@ public final class RunningMailer implements AutoCloseable {
     /** Started once {@code readyPath} answers 200 (a worker-only process has no {@code GET /}). */
     public static RunningMailer start(Map<String, String> environment, String readyPath) {
         Map<String, String> env = new HashMap<>(environment);
-        try {
-            env.putIfAbsent("MAILER_HTTP_PORT", Integer.toString(FreePort.find()));
-            env.putIfAbsent("MAILER_OUTBOX_DIR", Files.createTempDirectory("outbox").toString());
-            env.putIfAbsent("GEMINI_LOG_DIR", Files.createTempDirectory("gemini-logs").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        env.putIfAbsent("MAILER_HTTP_PORT", Integer.toString(FreePort.find()));
+        env.putIfAbsent("MAILER_OUTBOX_DIR", TempDirs.create("outbox").toString());
+        env.putIfAbsent("GEMINI_LOG_DIR", TempDirs.create("gemini-logs").toString());
         Main main = MailerApplication.create(Settings.of(env));
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread runner = new Thread(() -> {
