@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.camelmailer.support.GeminiStub.fixture;
 
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,25 @@ class GeminiWorkersTest {
         assertThat(enhanced).allSatisfy(id -> assertThat(status(id)).containsEntry("status", "sent")
                 .containsEntry("enhanced", true));
         assertThat(redis.redis().keys("mailer:queue*")).as("both queues empty, nothing held").isEmpty();
+    }
+
+    @Test
+    void should_redrive_a_dead_enhanced_task_to_its_own_queue() throws Exception {
+        gemini.answers(fixture(200, "200-ok.json"));
+        smtp.reply("refused@example.org", 550, 1);
+        String taskId = post("refused@example.org", true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "failed".equals(status(taskId).get("status")));
+        assertThat(mailer.get("/admin/dead-letters").body()).contains("\"queue\":\"mailer:queue:enhance\"");
+
+        // with the plain workers stopped, only the enhanced workers can deliver the re-driven task
+        mailer.context().getRouteController().suspendRoute("worker-take-task");
+        var redrive = mailer.send(HttpRequest.newBuilder(mailer.uri("/admin/dead-letters/" + taskId + "/redrive"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(redrive.statusCode()).as(redrive.body()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(taskId).get("status")));
+        assertThat(status(taskId)).containsEntry("enhanced", true).containsEntry("attempts", 1);
+        assertThat(smtp.countsByTaskId()).containsOnly(Map.entry(taskId, 1L));
     }
 
     @Test

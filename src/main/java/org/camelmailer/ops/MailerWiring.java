@@ -128,7 +128,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());
-        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, QUEUE_KEY)));
+        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, List.of(QUEUE_KEY, ENHANCE_QUEUE_KEY))));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),

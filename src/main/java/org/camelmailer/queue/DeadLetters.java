@@ -13,7 +13,7 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * The dead-letter list {@code mailer:dead}: tasks that failed for good, with their last error. Operators list
- * them and re-drive one or all: the task goes back on the queue with a fresh attempt count.
+ * them and re-drive one or all: the task goes back on the queue it failed on, with a fresh attempt count.
  */
 public final class DeadLetters {
 
@@ -26,12 +26,13 @@ public final class DeadLetters {
 
     private final StringRedisTemplate redis;
     private final TaskStatusStore statuses;
-    private final String queueKey;
+    private final List<String> queueKeys;
 
-    public DeadLetters(StringRedisTemplate redis, TaskStatusStore statuses, String queueKey) {
+    /** @param queueKeys the service's queues; a record naming none of them is re-driven to the first */
+    public DeadLetters(StringRedisTemplate redis, TaskStatusStore statuses, List<String> queueKeys) {
         this.redis = redis;
         this.statuses = statuses;
-        this.queueKey = queueKey;
+        this.queueKeys = List.copyOf(queueKeys);
     }
 
     /** Newest first: task_id, failed_at, error (the task's content is not shown). */
@@ -58,7 +59,9 @@ public final class DeadLetters {
             MailTask fresh = new MailTask(dead.taskId(), dead.destinataire(), dead.sujet(), dead.message(),
                     dead.enhanceContent(), 0, dead.createdAt());
             statuses.update(fresh.taskId(), TaskStatusStore.QUEUED, 0, null);
-            Long moved = redis.execute(REDRIVE, List.of(TaskLifecycle.DEAD_LETTERS, queueKey), raw,
+            Object queue = record.get("queue");
+            String target = queueKeys.contains(queue) ? (String) queue : queueKeys.get(0);
+            Long moved = redis.execute(REDRIVE, List.of(TaskLifecycle.DEAD_LETTERS, target), raw,
                     JSON.writeValueAsString(fresh));
             if (moved != null && moved > 0) {
                 redriven.add(fresh.taskId());

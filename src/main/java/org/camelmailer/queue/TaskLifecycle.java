@@ -114,7 +114,7 @@ public final class TaskLifecycle {
         metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
         if (task == null) {
             // the entry is not even a task: nothing to retry
-            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, null, "unreadable task: " + failure.reason()));
+            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, null, "unreadable task: " + failure.reason(), queue));
             metrics.failed(true);
             LOG.error("unreadable queue entry moved to {}: {}", DEAD_LETTERS, failure.reason());
             return;
@@ -129,17 +129,20 @@ public final class TaskLifecycle {
                     delay.toSeconds());
         } else {
             statuses.update(task.taskId(), TaskStatusStore.FAILED, attempts, failure.reason());
-            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason()));
+            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason(), queue));
             metrics.failed(true);
             LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, failure.reason());
         }
     }
 
-    private static String deadLetter(String payload, String taskId, String error) throws JsonProcessingException {
+    /** The record kept in the dead-letter list; {@code queue} is where a re-drive puts the task back. */
+    private static String deadLetter(String payload, String taskId, String error, TaskQueue queue)
+            throws JsonProcessingException {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("task_id", taskId);
         record.put("failed_at", Instant.now().toString());
         record.put("error", error);
+        record.put("queue", queue.key());
         record.put("task", payload);
         return JSON.writeValueAsString(record);
     }
