@@ -102,8 +102,9 @@ class OperationsIT {
             server.invoke(worker, "suspend", null, null);
             assertThat(server.getAttribute(worker, "State")).isEqualTo("Suspended");
             String taskId = post(mailer, "pendant la suspension");
-            Thread.sleep(1500); // a delivery, if the worker were running, takes well under this
-            assertThat(smtp.getReceivedMessages()).isEmpty();
+            // a delivery, if the worker were running, takes well under this
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                    .until(() -> smtp.getReceivedMessages().length == 0);
             assertThat(Json.parse(mailer.get("/message/" + taskId).body())).containsEntry("status", "queued");
 
             server.invoke(worker, "resume", null, null);
@@ -128,7 +129,9 @@ class OperationsIT {
                 ids.add(post(api, "lot " + i));
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> smtp.getReceivedMessages().length >= tasks);
-            Thread.sleep(500); // a duplicate would arrive right behind
+            // a duplicate would arrive right behind
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                    .until(() -> smtp.getReceivedMessages().length == tasks);
             Map<String, Long> counts = deliveries();
             assertThat(counts).hasSize(tasks).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
             assertThat(worker1.output()).contains("sent");
@@ -163,7 +166,8 @@ class OperationsIT {
 
             try (MailerProcess second = MailerProcess.start(dir, env)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> smtp.getReceivedMessages().length >= tasks);
-                Thread.sleep(500);
+                await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                        .until(() -> smtp.getReceivedMessages().length == tasks);
                 Map<String, Long> counts = deliveries();
                 assertThat(counts).hasSize(tasks).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
             }
