@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.Exchange;
@@ -37,7 +36,10 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     private Semaphore slots;
     private ScheduledExecutorService leaseRenewer;
     private volatile boolean redisDown;
-    /** Entries this process holds right now, handed back if a stop outlasts the shutdown timeout. */
+    /**
+     * Entries this process holds right now: their leases are renewed, and they are handed back if a stop
+     * outlasts the shutdown timeout.
+     */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
     RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor, TaskQueue queue) {
@@ -58,6 +60,9 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         int n = getEndpoint().getConcurrentConsumers();
         slots = new Semaphore(n);
         leaseRenewer = threads.newSingleThreadScheduledExecutor(this, "redis-queue-lease");
+        // one sweep over the tasks in hand every third of the lease, rather than a timer per task
+        long every = Math.max(lease.toMillis() / 3, 10);
+        leaseRenewer.scheduleAtFixedRate(this::renewHeld, every, every, TimeUnit.MILLISECONDS);
         workers = threads.newFixedThreadPool(this, "redis-queue-worker", n);
         claimer = threads.newSingleThreadExecutor(this, "redis-queue-claim");
         claimer.submit(this::claimWhileRunning);
@@ -167,15 +172,10 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         exchange.getIn().setBody(payload);
         exchange.setProperty(PAYLOAD, payload);
         exchange.setProperty(QUEUE, queue);
-        long every = Math.max(lease.toMillis() / 3, 10);
-        ScheduledFuture<?> renewal = leaseRenewer.scheduleAtFixedRate(
-                () -> renew(payload), every, every, TimeUnit.MILLISECONDS);
         try {
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
-        } finally {
-            renewal.cancel(false);
         }
         try {
             if (exchange.getException() == null) {
@@ -194,11 +194,14 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    private void renew(String payload) {
-        try {
-            queue.renew(payload, lease);
-        } catch (RuntimeException e) {
-            LOG.debug("lease renewal failed: {}", e.getMessage());
+    private void renewHeld() {
+        for (String payload : held) {
+            try {
+                queue.renew(payload, lease);
+            } catch (RuntimeException e) {
+                LOG.debug("lease renewal failed: {}", e.getMessage());
+                return;
+            }
         }
     }
 

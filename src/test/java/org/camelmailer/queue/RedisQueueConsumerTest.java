@@ -1,0 +1,62 @@
+package org.camelmailer.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.camelmailer.support.RedisServerProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The {@code redis-queue:} consumer in a bare Camel context, against a real redis-server process. */
+class RedisQueueConsumerTest {
+
+    RedisServerProcess redis;
+    DefaultCamelContext camel;
+    final List<String> handled = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = new RedisServerProcess();
+        camel = new DefaultCamelContext();
+        camel.getRegistry().bind("redisTemplate", redis.redis());
+        camel.addComponent("redis-queue", new RedisQueueComponent());
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // two worker threads polling every 20 ms: a lease that ran out would be claimed again at once
+                from("redis-queue:jobs?concurrentConsumers=2&visibilityTimeout=300ms&pollDelay=20ms")
+                        .process(e -> {
+                            handled.add(e.getIn().getBody(String.class));
+                            Thread.sleep(1_500); // work that outlasts the lease five times over
+                        });
+            }
+        });
+        camel.start();
+    }
+
+    @AfterEach
+    void stop() {
+        camel.stop();
+        redis.close();
+    }
+
+    @Test
+    void should_renew_the_lease_of_a_task_in_hand_so_no_other_thread_takes_it() {
+        redis.redis().opsForList().leftPush("jobs", "slow task");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
+        // still held (renewed), never handed out a second time, and gone once done
+        await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(2))
+                .until(() -> redis.redis().opsForZSet().zCard("jobs:inflight") == 1 && handled.size() == 1);
+        await().atMost(Duration.ofSeconds(3)).until(() -> redis.redis().opsForZSet().zCard("jobs:inflight") == 0);
+        assertThat(handled).containsExactly("slow task");
+        assertThat(redis.redis().opsForList().size("jobs")).isZero();
+    }
+}
