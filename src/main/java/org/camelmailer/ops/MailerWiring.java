@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.camelmailer.api.AdminApi;
 import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
+import org.camelmailer.api.HttpAcceptors;
 import org.camelmailer.api.HttpEdge;
 import org.camelmailer.api.MessageValidator;
 import org.camelmailer.api.RateLimiter;
@@ -252,6 +253,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     @Override
     public void afterStart(BaseMainSupport main) {
         HttpEdge.install(main.getCamelContext(), settings.get(Setting.CORS_ORIGINS));
+        try {
+            // one HTTP event loop per core, not Camel's single one
+            HttpAcceptors.spread(main.getCamelContext(), Runtime.getRuntime().availableProcessors());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the HTTP port on more event loops: " + e.getMessage(), e);
+        }
     }
 
     @Override
