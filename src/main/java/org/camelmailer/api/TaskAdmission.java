@@ -35,8 +35,8 @@ public final class TaskAdmission {
     }
 
     /**
-     * Reads variable {@code task}; sets {@code taskId}, {@code enhance}, and either {@code replay=true} (nothing to queue) or
-     * {@code taskJson}, the text to push.
+     * Reads variable {@code task}; sets {@code taskId}, {@code enhance}, and either {@code replay=true} (nothing
+     * to queue) or {@code taskJson}, the text to push.
      */
     public void admit(Exchange exchange) throws JsonProcessingException {
         MailTask task = exchange.getVariable("task", MailTask.class);

@@ -52,6 +52,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     public static final String QUEUE_KEY = "mailer:queue";
     /** Tasks to enhance wait on Gemini for seconds: their own queue and workers keep plain mail flowing. */
     public static final String ENHANCE_QUEUE_KEY = "mailer:queue:enhance";
+    private static final List<String> QUEUE_KEYS = List.of(QUEUE_KEY, ENHANCE_QUEUE_KEY);
 
     private static final Logger LOG = LoggerFactory.getLogger(MailerWiring.class);
 
@@ -110,8 +111,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         StringRedisTemplate redis = redis(context);
         Duration statusTtl = settings.getDuration(Setting.MAILER_STATUS_TTL);
         TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
-        MailerMetrics metrics = metrics(registry,
-                List.of(new TaskQueue(redis, QUEUE_KEY), new TaskQueue(redis, ENHANCE_QUEUE_KEY)));
+        MailerMetrics metrics = metrics(registry, QUEUE_KEYS.stream().map(key -> new TaskQueue(redis, key)).toList());
         registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
         if (role().delivers()) {
             registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
@@ -129,7 +129,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());
-        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, List.of(QUEUE_KEY, ENHANCE_QUEUE_KEY))));
+        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, QUEUE_KEYS)));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
