@@ -50,6 +50,8 @@ public final class MailerApplication {
         // the top-level file, not a copy inside the jar: operators edit it without a rebuild
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         MailerWiring wiring = new MailerWiring(settings);
+        // Redis is connected on the second core while Camel initialises on this one
+        wiring.connectInBackground();
         main.setOverrideProperties(wiring.properties());
         main.configure().addConfiguration(wiring);
         main.addMainListener(wiring);

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -59,6 +61,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private final Settings settings;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final SecretRedactor redactor;
+    /** Redis, connected on a thread of its own while Camel initialises (connectInBackground). */
+    private CompletableFuture<StringRedisTemplate> redisConnecting;
 
     public MailerWiring(Settings settings) {
         this.settings = settings;
@@ -104,11 +108,30 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return settings.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT);
     }
 
+    /**
+     * Starts connecting to Redis (a pool, a PING) and creating the JVM's MBean server for JMX on a thread of its own:
+     * Camel initialises on the main thread and a start otherwise leaves the second core idle. {@link #configure}
+     * takes the connection (or its failure) from there; without this call it connects itself.
+     */
+    public void connectInBackground() {
+        redisConnecting = new CompletableFuture<>();
+        Thread warmUp = new Thread(() -> {
+            try {
+                redisConnecting.complete(redis());
+            } catch (Throwable e) {
+                redisConnecting.completeExceptionally(e);
+            }
+            java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        }, "mailer-start");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
     @Override
     public void configure(CamelContext context) {
         Registry registry = context.getRegistry();
         LOG.info("camel-mailer role: {}", role().name().toLowerCase());
-        StringRedisTemplate redis = redis(context);
+        StringRedisTemplate redis = connectedRedis();
         Duration statusTtl = settings.getDuration(Setting.MAILER_STATUS_TTL);
         TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
         MailerMetrics metrics = metrics(registry, QUEUE_KEYS.stream().map(key -> new TaskQueue(redis, key)).toList());
@@ -141,7 +164,19 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         smtp(context);
     }
 
-    private StringRedisTemplate redis(CamelContext context) {
+    /** The Redis connectInBackground connected to (its failure is this start's failure), or a new one. */
+    private StringRedisTemplate connectedRedis() {
+        if (redisConnecting == null) {
+            return redis();
+        }
+        try {
+            return redisConnecting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private StringRedisTemplate redis() {
         RedisBootstrap bootstrap = RedisBootstrap.start(settings);
         resources.add(bootstrap);
         // every worker thread of both queues may hold a connection, plus the claimers, lease renewal and the API
@@ -263,6 +298,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
 
     @Override
     public void afterStop(BaseMainSupport main) {
+        if (redisConnecting != null) {
+            // a start that failed before configure: the connection (or embedded Redis) is still closed below
+            redisConnecting.exceptionally(e -> null).join();
+        }
         for (AutoCloseable r : resources) {
             try {
                 r.close();
