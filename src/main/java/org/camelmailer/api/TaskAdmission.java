@@ -11,27 +11,43 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.camelmailer.queue.MailTask;
 import org.camelmailer.queue.TaskStatusStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * Admits a validated task before it is pushed onto the queue: honours {@code Idempotency-Key} (the same key
  * answers the same task id and queues nothing new) and writes the "queued" status record. If the push then
  * fails, {@link #undo} removes both, so a client retry starts clean and nothing is half queued.
+ * <p>
+ * A key is claimed as pending until {@link #confirm} records that its task is in the queue: a second request
+ * with the key meanwhile gets 409 and a Retry-After, not a 202 for a task that may never be stored. A pending
+ * claim whose request died expires after {@link #PENDING_WINDOW}.
  */
 public final class TaskAdmission {
 
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    private static final Logger LOG = LoggerFactory.getLogger(TaskAdmission.class);
     private static final int MAX_KEY_LENGTH = 255;
+    /** Longer than any admit-to-push (Redis answers within 2 s or the request fails and undoes its claim). */
+    public static final Duration PENDING_WINDOW = Duration.ofSeconds(30);
+    private static final String PENDING = " pending";
 
     private final StringRedisTemplate redis;
     private final TaskStatusStore statuses;
     private final Duration ttl;
+    private final Duration pendingWindow;
     private final ObjectMapper json = new ObjectMapper();
 
     public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, Duration ttl) {
+        this(redis, statuses, ttl, PENDING_WINDOW);
+    }
+
+    TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, Duration ttl, Duration pendingWindow) {
         this.redis = redis;
         this.statuses = statuses;
         this.ttl = ttl;
+        this.pendingWindow = pendingWindow;
     }
 
     /**
@@ -50,29 +66,54 @@ public final class TaskAdmission {
             }
             String redisKey = "mailer:idem:" + sha256(key);
             String claim = task.taskId() + " " + fingerprint(task);
-            Boolean fresh = redis.opsForValue().setIfAbsent(redisKey, claim, ttl);
+            Boolean fresh = redis.opsForValue().setIfAbsent(redisKey, claim + PENDING, pendingWindow);
             if (!Boolean.TRUE.equals(fresh)) {
                 String earlier = redis.opsForValue().get(redisKey);
                 if (earlier != null) {
                     replay(exchange, earlier, fingerprint(task));
                     return;
                 }
-                redis.opsForValue().set(redisKey, claim, ttl);
+                redis.opsForValue().set(redisKey, claim + PENDING, pendingWindow);
             }
             exchange.setVariable("idempotencyKey", redisKey);
+            exchange.setVariable("idempotencyClaim", claim);
         }
         statuses.queued(task);
         exchange.setVariable("taskJson", json.writeValueAsString(task));
     }
 
+    /** {@code earlier} is "task-id fingerprint", followed by " pending" until its task is in the queue. */
     private static void replay(Exchange exchange, String earlier, String fingerprint) {
-        int space = earlier.indexOf(' ');
-        if (!earlier.substring(space + 1).equals(fingerprint)) {
+        boolean pending = earlier.endsWith(PENDING);
+        String confirmed = pending ? earlier.substring(0, earlier.length() - PENDING.length()) : earlier;
+        int space = confirmed.indexOf(' ');
+        if (!confirmed.substring(space + 1).equals(fingerprint)) {
             throw new InvalidRequestException(422,
                     "Cette Idempotency-Key a déjà servi pour une autre demande.");
         }
-        exchange.setVariable("taskId", earlier.substring(0, space));
+        if (pending) {
+            throw new InvalidRequestException(409,
+                    "Une demande avec cette Idempotency-Key est en cours de mise en file d'attente : réessayez.", 1);
+        }
+        exchange.setVariable("taskId", confirmed.substring(0, space));
         exchange.setVariable("replay", true);
+    }
+
+    /**
+     * After the push: the Idempotency-Key, if any, now answers replays with this task, for the status TTL. Redis
+     * failing here does not fail the request (its task is queued): the pending claim then expires on its own.
+     */
+    public void confirm(Exchange exchange) {
+        String idempotencyKey = exchange.getVariable("idempotencyKey", String.class);
+        if (idempotencyKey == null) {
+            return;
+        }
+        try {
+            redis.opsForValue().set(idempotencyKey, exchange.getVariable("idempotencyClaim", String.class), ttl);
+        } catch (RuntimeException e) {
+            LOG.warn("task {} is queued but its Idempotency-Key could not be confirmed ({}): a retry with the key "
+                    + "within {} gets 409", exchange.getVariable("taskId", String.class), e.getMessage(), pendingWindow);
+        }
     }
 
     /** Best effort: removes what {@link #admit} wrote, after the queue refused the task. */
