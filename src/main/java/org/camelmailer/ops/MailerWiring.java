@@ -15,6 +15,8 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.camelmailer.api.AdminApi;
 import org.camelmailer.api.ApiKeyGuard;
@@ -143,6 +145,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         }
 
         registry.bind("redisTemplate", redis);
+        // Camel's HTTP server creates Vert.x with these: it serves no files from the class path, and without that
+        // resolver Vert.x makes no vertx-cache-* folder in the temp dir (left behind by a process killed with -9)
+        registry.bind("vertxOptions", new VertxOptions().setFileSystemOptions(
+                new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         registry.bind("taskStatusStore", statuses);
         context.addComponent("redis-queue", new RedisQueueComponent());
 
