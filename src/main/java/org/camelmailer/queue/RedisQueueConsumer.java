@@ -26,6 +26,8 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     public static final String PAYLOAD = "redisQueuePayload";
     /** Exchange property holding the {@link TaskQueue} the entry came from: retries and dead letters go through it. */
     public static final String QUEUE = "redisQueue";
+    /** Exchange property a route sets to true when it acknowledged the entry itself (along with its own write). */
+    public static final String ACKNOWLEDGED = "redisQueueAcknowledged";
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
 
@@ -179,7 +181,9 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         }
         try {
             if (exchange.getException() == null) {
-                queue.acknowledge(payload);
+                if (!exchange.getProperty(ACKNOWLEDGED, false, Boolean.class)) {
+                    queue.acknowledge(payload);
+                }
             } else {
                 getExceptionHandler().handleException("task handed back to the queue", exchange,
                         exchange.getException());

@@ -65,7 +65,7 @@ public final class TaskLifecycle {
     public void sent(Exchange exchange) throws InterruptedException {
         MailTask task = exchange.getVariable("task", MailTask.class);
         boolean enhanced = exchange.getVariable("html") != null;
-        recordSent(task, enhanced, exchange.getVariable("fallbackReason", String.class));
+        recordSent(exchange, task, enhanced, exchange.getVariable("fallbackReason", String.class));
         metrics.sent();
         if (exchange.getMessage().getHeader("CamelMailMessageId") != null) {
             metrics.smtpReply("2xx");
@@ -77,12 +77,20 @@ public final class TaskLifecycle {
      * The mail has left: a Redis outage now must not turn into a second mail after the lease runs out, so the
      * record is retried until Redis answers again (within the lease; a stop interrupts the wait).
      */
-    private void recordSent(MailTask task, boolean enhanced, String note) throws InterruptedException {
+    private void recordSent(Exchange exchange, MailTask task, boolean enhanced, String note) throws InterruptedException {
         long deadline = System.nanoTime() + recordSentWithin.toNanos();
         boolean waited = false;
+        TaskQueue queue = exchange.getProperty(RedisQueueConsumer.QUEUE, TaskQueue.class);
+        String payload = exchange.getProperty(RedisQueueConsumer.PAYLOAD, String.class);
         while (true) {
             try {
-                statuses.sent(task.taskId(), task.attempt() + 1, enhanced, note);
+                if (queue != null && payload != null) {
+                    // the queue entry is acknowledged in the same round trip
+                    statuses.sentAndAcknowledged(task.taskId(), task.attempt() + 1, enhanced, note, queue, payload);
+                    exchange.setProperty(RedisQueueConsumer.ACKNOWLEDGED, true);
+                } else {
+                    statuses.sent(task.taskId(), task.attempt() + 1, enhanced, note);
+                }
                 if (waited) {
                     LOG.info("task {} recorded sent now that Redis answers again", task.taskId());
                 }

@@ -73,6 +73,11 @@ public final class TaskQueue {
         return removed != null && removed > 0;
     }
 
+    /** The sorted set of held entries, for a script that acknowledges along with its own write. */
+    String inflightKey() {
+        return inflight;
+    }
+
     /** Hands a held task back to be tried again after {@code delay}, as {@code next} (e.g. its attempt count). */
     public boolean retryLater(String payload, String next, Duration delay) {
         Long moved = redis.execute(RETRY_LATER, List.of(inflight, delayed), payload, next,

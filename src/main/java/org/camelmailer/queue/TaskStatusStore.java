@@ -31,6 +31,14 @@ public final class TaskStatusStore {
             "if redis.call('HGET', KEYS[1], 'status') == '" + SENT + "' then return 1 end " + HSET_PEXPIRE + "return 0",
             Long.class);
 
+    /**
+     * The sent record and the queue's acknowledge in one script: one round trip less per mail, and no moment when
+     * a task is sent but still held. ARGV: ttl, field/value pairs, then the queue entry.
+     */
+    private static final RedisScript<Long> WRITE_AND_ACKNOWLEDGE = new DefaultRedisScript<>(
+            "for i = 2, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
+            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return redis.call('ZREM', KEYS[2], ARGV[#ARGV])", Long.class);
+
     private final StringRedisTemplate redis;
     private final Duration ttl;
 
@@ -55,8 +63,21 @@ public final class TaskStatusStore {
 
     /** The final record of a delivered task, in one write. The note says why an enhancement fell back, if it did. */
     public void sent(String taskId, int attempts, boolean enhanced, String note) {
-        write(taskId, "status", SENT, "attempts", Integer.toString(attempts), "enhanced", Boolean.toString(enhanced),
-                "updated_at", now(), "error", note == null ? "" : note);
+        write(taskId, sentFields(attempts, enhanced, note));
+    }
+
+    /** {@link #sent} and {@link TaskQueue#acknowledge} of the entry {@code payload} of {@code queue}, atomically. */
+    public void sentAndAcknowledged(String taskId, int attempts, boolean enhanced, String note, TaskQueue queue,
+            String payload) {
+        String[] fields = sentFields(attempts, enhanced, note);
+        String[] args = java.util.Arrays.copyOf(args(fields), fields.length + 2);
+        args[args.length - 1] = payload;
+        redis.execute(WRITE_AND_ACKNOWLEDGE, List.of(key(taskId), queue.inflightKey()), (Object[]) args);
+    }
+
+    private static String[] sentFields(int attempts, boolean enhanced, String note) {
+        return new String[] {"status", SENT, "attempts", Integer.toString(attempts), "enhanced", Boolean.toString(enhanced),
+                "updated_at", now(), "error", note == null ? "" : note};
     }
 
     public void delete(String taskId) {

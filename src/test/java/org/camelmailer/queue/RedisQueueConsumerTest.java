@@ -36,6 +36,12 @@ class RedisQueueConsumerTest {
                             handled.add(e.getIn().getBody(String.class));
                             Thread.sleep(1_500); // work that outlasts the lease five times over
                         });
+                // a route that acknowledges the entry along with a write of its own (TaskLifecycle.sent does)
+                from("redis-queue:settled?visibilityTimeout=1m&pollDelay=20ms")
+                        .process(e -> {
+                            handled.add(e.getIn().getBody(String.class));
+                            e.setProperty(RedisQueueConsumer.ACKNOWLEDGED, true);
+                        });
             }
         });
         camel.start();
@@ -58,5 +64,15 @@ class RedisQueueConsumerTest {
         await().atMost(Duration.ofSeconds(3)).until(() -> redis.redis().opsForZSet().zCard("jobs:inflight") == 0);
         assertThat(handled).containsExactly("slow task");
         assertThat(redis.redis().opsForList().size("jobs")).isZero();
+    }
+
+    @Test
+    void should_not_acknowledge_again_what_the_route_acknowledged_itself() {
+        redis.redis().opsForList().leftPush("settled", "task settled by its route");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
+        // this route only claims to have acknowledged: the entry stays held, so the consumer sent no ZREM of its own
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+                .until(() -> redis.redis().opsForZSet().zCard("settled:inflight") == 1);
     }
 }

@@ -74,6 +74,24 @@ class TaskLifecycleTest {
     }
 
     @Test
+    void should_acknowledge_the_queue_entry_in_the_same_write_as_sent() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        server.redis().opsForList().leftPush("mailer:queue", "entry-t1");
+        String payload = queue.claim(Duration.ofMinutes(1));
+        statuses.queued(task());
+        Exchange exchange = mailed(task());
+        exchange.setProperty(RedisQueueConsumer.QUEUE, queue);
+        exchange.setProperty(RedisQueueConsumer.PAYLOAD, payload);
+
+        lifecycle(Duration.ofMinutes(1)).sent(exchange);
+
+        assertThat(statuses.find("t1")).containsEntry("status", "sent");
+        assertThat(queue.inflight()).isZero();
+        assertThat(exchange.getProperty(RedisQueueConsumer.ACKNOWLEDGED, Boolean.class))
+                .as("the consumer is told not to acknowledge again").isTrue();
+    }
+
+    @Test
     void should_give_up_recording_after_the_lease_so_the_error_handler_takes_over() {
         statuses.queued(task());
         server.stop();

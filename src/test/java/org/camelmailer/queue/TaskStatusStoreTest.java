@@ -109,6 +109,25 @@ class TaskStatusStoreTest {
     }
 
     @Test
+    void should_record_sent_and_acknowledge_the_held_entry_together() {
+        TaskQueue queue = new TaskQueue(redis, "mailer:queue");
+        redis.opsForList().leftPush("mailer:queue", "{\"task_id\":\"t1\"}");
+        redis.opsForList().leftPush("mailer:queue", "{\"task_id\":\"t2\"}");
+        store.queued(task("t1"));
+        String held = queue.claim(Duration.ofMinutes(1));
+        queue.claim(Duration.ofMinutes(1));
+
+        store.sentAndAcknowledged("t1", 1, true, "gemini_timeout", queue, held);
+
+        assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("attempts", 1)
+                .containsEntry("enhanced", true).containsEntry("error", "gemini_timeout");
+        assertThat(redis.getExpire("mailer:task:t1", TimeUnit.SECONDS)).isGreaterThan(TTL.minusMinutes(1).toSeconds());
+        assertThat(redis.opsForZSet().range("mailer:queue:inflight", 0, -1)).as("only the other entry is still held")
+                .containsExactly("{\"task_id\":\"t2\"}");
+        assertThat(queue.acknowledge(held)).as("nothing left to acknowledge").isFalse();
+    }
+
+    @Test
     void should_expire_the_record_within_the_configured_ttl() {
         store.queued(task("t1"));
 
