@@ -17,13 +17,11 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.camelmailer.support.FreePort;
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
+import org.camelmailer.support.RedisServerExtension;
 import org.camelmailer.support.RunningMailer;
 import org.camelmailer.support.TlsSmtpServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Mail as a real SMTP server receives it: plain SMTP, SMTPS, STARTTLS + AUTH, and the failure paths. */
 class MailDeliveryTest {
@@ -31,22 +29,8 @@ class MailDeliveryTest {
     static final String SUBJECT = "Réunion d'été — compte rendu";
     static final String TEXT = "Bonjour,\n\nVoici le compte rendu : budget validé.\n\nCordialement,\nAlice";
 
-    static RedisServerProcess redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = new RedisServerProcess();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @BeforeEach
-    void clean() {
-        redis.flushAll();
-    }
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
 
     static String post(RunningMailer mailer, String to) {
         var r = mailer.postJson(Json.of(Map.of("destinataire", to, "sujet", SUBJECT, "message", TEXT)));

@@ -12,11 +12,10 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.camelmailer.queue.MailTask;
 import org.camelmailer.queue.TaskStatusStore;
-import org.camelmailer.support.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.camelmailer.support.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -27,27 +26,17 @@ class TaskAdmissionTest {
 
     private static final Duration TTL = Duration.ofHours(24);
 
-    static RedisServerProcess server;
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
     static StringRedisTemplate redis;
     static CamelContext camel = new DefaultCamelContext();
 
     TaskStatusStore statuses;
     TaskAdmission admission;
 
-    @BeforeAll
-    static void startRedis() {
-        server = new RedisServerProcess();
-        redis = server.redis();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
-
     @BeforeEach
     void emptyRedis() {
-        server.flushAll();
+        redis = REDIS.redis();
         statuses = new TaskStatusStore(redis, TTL);
         admission = new TaskAdmission(redis, statuses, TTL);
     }
@@ -132,11 +121,11 @@ class TaskAdmissionTest {
     void should_not_fail_a_queued_request_when_redis_is_gone_at_confirm() throws Exception {
         Exchange first = request("t1", "Voici la facture.", "order-42");
         admission.admit(first);
-        server.stop();
+        REDIS.server().stop();
         try {
             admission.confirm(first);
         } finally {
-            server.start();
+            REDIS.server().start();
         }
     }
 

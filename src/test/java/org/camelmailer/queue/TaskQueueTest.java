@@ -15,11 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.camelmailer.support.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.camelmailer.support.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -29,25 +28,15 @@ class TaskQueueTest {
     private static final String KEY = "mailer:queue";
     private static final Duration LONG_LEASE = Duration.ofMinutes(1);
 
-    static RedisServerProcess server;
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
     static StringRedisTemplate redis;
 
     TaskQueue queue;
 
-    @BeforeAll
-    static void startRedis() {
-        server = new RedisServerProcess();
-        redis = server.redis();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
-
     @BeforeEach
     void emptyRedis() {
-        server.flushAll();
+        redis = REDIS.redis();
         queue = new TaskQueue(redis, KEY);
     }
 

@@ -8,11 +8,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.camelmailer.support.RedisServerProcess;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.camelmailer.support.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** Task status records against a real redis-server process. */
@@ -21,25 +20,15 @@ class TaskStatusStoreTest {
     private static final Duration TTL = Duration.ofHours(24);
     private static final String CREATED_AT = "2025-06-01T08:30:00Z";
 
-    static RedisServerProcess server;
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
     static StringRedisTemplate redis;
 
     TaskStatusStore store;
 
-    @BeforeAll
-    static void startRedis() {
-        server = new RedisServerProcess();
-        redis = server.redis();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        server.close();
-    }
-
     @BeforeEach
     void emptyRedis() {
-        server.flushAll();
+        redis = REDIS.redis();
         store = new TaskStatusStore(redis, TTL);
     }
 
