@@ -26,6 +26,11 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     public static final String PAYLOAD = "redisQueuePayload";
     /** Exchange property holding the {@link TaskQueue} the entry came from: retries and dead letters go through it. */
     public static final String QUEUE = "redisQueue";
+    /**
+     * Exchange property, with the endpoint's statusStore option: true when the task's status record already said sent
+     * at the claim, false when the claim marked it processing; absent when the claim did not look.
+     */
+    public static final String ALREADY_SENT = "redisQueueAlreadySent";
     /** Exchange property a route sets to true when it acknowledged the entry itself (along with its own write). */
     public static final String ACKNOWLEDGED = "redisQueueAcknowledged";
 
@@ -107,15 +112,15 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
                     continue;
                 }
                 slots.acquire();
-                String payload = claim();
-                if (payload == null) {
+                TaskQueue.Claimed claimed = claim();
+                if (claimed == null) {
                     slots.release();
                     pause(getEndpoint().getPollDelay());
                 } else {
                     // handed over even if a stop interrupts us now: a claimed task is never left unattended
                     workers.execute(() -> {
                         try {
-                            handle(payload);
+                            handle(claimed);
                         } finally {
                             slots.release();
                         }
@@ -129,14 +134,16 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     }
 
     /** Null when the queue is empty or Redis is unreachable (then after a pause: workers resume on their own). */
-    private String claim() throws InterruptedException {
+    private TaskQueue.Claimed claim() throws InterruptedException {
         try {
-            String payload = queue.claim(lease);
+            TaskStatusStore statuses = getEndpoint().getStatusStore();
+            TaskQueue.Claimed claimed = statuses != null ? statuses.claimMarkingProcessing(queue, lease)
+                    : claimedOrNull(queue.claim(lease));
             if (redisDown) {
                 redisDown = false;
                 LOG.info("Redis answers again: worker on {} resumes", queue.key());
             }
-            return payload;
+            return claimed;
         } catch (RuntimeException e) {
             if (!redisDown) {
                 redisDown = true;
@@ -145,6 +152,10 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
             pause(1000);
             return null;
         }
+    }
+
+    private static TaskQueue.Claimed claimedOrNull(String payload) {
+        return payload == null ? null : new TaskQueue.Claimed(payload, null);
     }
 
     /** Tasks still running at the deadline go back to the queue now, not after their lease. */
@@ -160,20 +171,24 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    private void handle(String payload) {
+    private void handle(TaskQueue.Claimed claimed) {
+        String payload = claimed.payload();
         held.add(payload);
         try {
-            process(payload);
+            process(payload, claimed.alreadySent());
         } finally {
             held.remove(payload);
         }
     }
 
-    private void process(String payload) {
+    private void process(String payload, Boolean alreadySent) {
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(payload);
         exchange.setProperty(PAYLOAD, payload);
         exchange.setProperty(QUEUE, queue);
+        if (alreadySent != null) {
+            exchange.setProperty(ALREADY_SENT, alreadySent);
+        }
         try {
             getProcessor().process(exchange);
         } catch (Exception e) {

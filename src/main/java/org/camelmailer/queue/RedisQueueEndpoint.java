@@ -13,6 +13,7 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
 
     private final String key;
     private StringRedisTemplate redisTemplate;
+    private TaskStatusStore statusStore;
     private int concurrentConsumers = 1;
     private long visibilityTimeout = 300_000;
     private long pollDelay = 100;
@@ -47,6 +48,15 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
 
     public void setRedisTemplate(StringRedisTemplate redisTemplate) {
         this.redisTemplate = redisTemplate;
+    }
+
+    /** When set, each claim also marks the task's status record processing (unless sent), in the same round trip. */
+    public TaskStatusStore getStatusStore() {
+        return statusStore;
+    }
+
+    public void setStatusStore(TaskStatusStore statusStore) {
+        this.statusStore = statusStore;
     }
 
     public int getConcurrentConsumers() {

@@ -54,7 +54,9 @@ public final class TaskLifecycle {
         exchange.setVariable("task", task);
         exchange.setVariable("taskId", task.taskId());
         exchange.setVariable("enhance", task.enhanceContent());
-        boolean sent = statuses.processingUnlessSent(task.taskId(), task.attempt() + 1);
+        // the consumer's claim already marked it (statusStore option): no round trip of its own
+        Boolean marked = exchange.getProperty(RedisQueueConsumer.ALREADY_SENT, Boolean.class);
+        boolean sent = marked != null ? marked : statuses.processingUnlessSent(task.taskId(), task.attempt() + 1);
         exchange.setVariable("alreadySent", sent);
         if (sent) {
             LOG.info("task {} was already sent: redelivery skipped", task.taskId());

@@ -21,13 +21,32 @@ public final class TaskQueue {
 
     private static final String NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
 
-    private static final RedisScript<String> CLAIM = new DefaultRedisScript<>(NOW_MS
+    /** Puts due retries and expired leases back, then takes the oldest ready entry as v, leased for ARGV[1] ms. */
+    private static final String TAKE = NOW_MS
             + "for _, set in ipairs({KEYS[3], KEYS[2]}) do "
             + "  for _, v in ipairs(redis.call('ZRANGEBYSCORE', set, '-inf', now, 'LIMIT', 0, 100)) do "
             + "    redis.call('ZREM', set, v) redis.call('RPUSH', KEYS[1], v) end end "
             + "local v = redis.call('RPOP', KEYS[1]) "
-            + "if v then redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), v) end "
-            + "return v", String.class);
+            + "if v then redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), v) end ";
+
+    private static final RedisScript<String> CLAIM = new DefaultRedisScript<>(TAKE + "return v", String.class);
+
+    /**
+     * The same, and the status record the entry names (ARGV[2] .. its task_id) is marked processing (attempts: its
+     * attempt + 1, updated_at ARGV[4], TTL ARGV[3] ms) unless it says sent. Answers {entry, 1 already sent | 0
+     * marked | -1 not a task, nothing marked}.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(TAKE
+            + "if not v then return {} end "
+            + "local ok, t = pcall(cjson.decode, v) "
+            + "if not ok or type(t) ~= 'table' or type(t.task_id) ~= 'string' then return {v, -1} end "
+            + "local key = ARGV[2] .. t.task_id "
+            + "if redis.call('HGET', key, 'status') == '" + TaskStatusStore.SENT + "' then return {v, 1} end "
+            + "redis.call('HSET', key, 'status', '" + TaskStatusStore.PROCESSING + "', "
+            + "  'attempts', tostring((tonumber(t.attempt) or 0) + 1), 'updated_at', ARGV[4], 'error', '') "
+            + "redis.call('PEXPIRE', key, ARGV[3]) "
+            + "return {v, 0}", List.class);
 
     private static final RedisScript<Long> RENEW = new DefaultRedisScript<>(NOW_MS
             + "return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])", Long.class);
@@ -55,6 +74,24 @@ public final class TaskQueue {
     /** Takes the oldest ready task and leases it for {@code lease}; null when there is none. */
     public String claim(Duration lease) {
         return redis.execute(CLAIM, List.of(ready, inflight, delayed), Long.toString(lease.toMillis()));
+    }
+
+    /** A claimed entry, and whether its status record already said sent; null when the claim did not look. */
+    public record Claimed(String payload, Boolean alreadySent) {
+    }
+
+    /**
+     * {@link #claim} and {@link TaskStatusStore#processingUnlessSent} in one round trip (package-private: the
+     * status store supplies its key prefix, TTL and clock). Null when there is no ready task.
+     */
+    Claimed claimMarking(Duration lease, String statusKeyPrefix, Duration statusTtl, String now) {
+        List<?> r = redis.execute(CLAIM_MARKING, List.of(ready, inflight, delayed), Long.toString(lease.toMillis()),
+                statusKeyPrefix, Long.toString(statusTtl.toMillis()), now);
+        if (r == null || r.isEmpty()) {
+            return null;
+        }
+        long mark = ((Number) r.get(1)).longValue();
+        return new Claimed((String) r.get(0), mark < 0 ? null : mark == 1);
     }
 
     /** Extends the lease of a task still held; false when it was already handed back (lease lost). */

@@ -47,8 +47,18 @@ public final class TaskStatusStore {
         this.ttl = ttl;
     }
 
+    private static final String KEY_PREFIX = "mailer:task:";
+
     static String key(String taskId) {
-        return "mailer:task:" + taskId;
+        return KEY_PREFIX + taskId;
+    }
+
+    /**
+     * Claims the next task of {@code queue} and, in the same round trip, does what {@link #processingUnlessSent}
+     * does to its record. Null when the queue is empty.
+     */
+    public TaskQueue.Claimed claimMarkingProcessing(TaskQueue queue, Duration lease) {
+        return queue.claimMarking(lease, KEY_PREFIX, ttl, now());
     }
 
     public void queued(MailTask task) {

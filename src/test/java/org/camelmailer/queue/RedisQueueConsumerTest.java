@@ -26,6 +26,7 @@ class RedisQueueConsumerTest {
         redis = new RedisServerProcess();
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("redisTemplate", redis.redis());
+        camel.getRegistry().bind("statuses", new TaskStatusStore(redis.redis(), Duration.ofHours(1)));
         camel.addComponent("redis-queue", new RedisQueueComponent());
         camel.addRoutes(new RouteBuilder() {
             @Override
@@ -36,6 +37,10 @@ class RedisQueueConsumerTest {
                             handled.add(e.getIn().getBody(String.class));
                             Thread.sleep(1_500); // work that outlasts the lease five times over
                         });
+                // claims that mark the task's status record in the same round trip
+                from("redis-queue:marked?statusStore=#statuses&pollDelay=20ms")
+                        .process(e -> handled.add(e.getIn().getBody(String.class) + " alreadySent="
+                                + e.getProperty(RedisQueueConsumer.ALREADY_SENT)));
                 // a route that acknowledges the entry along with a write of its own (TaskLifecycle.sent does)
                 from("redis-queue:settled?visibilityTimeout=1m&pollDelay=20ms")
                         .process(e -> {
@@ -74,5 +79,15 @@ class RedisQueueConsumerTest {
         // this route only claims to have acknowledged: the entry stays held, so the consumer sent no ZREM of its own
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
                 .until(() -> redis.redis().opsForZSet().zCard("settled:inflight") == 1);
+    }
+
+    @Test
+    void should_tell_the_route_what_a_marking_claim_found() {
+        redis.redis().opsForHash().put("mailer:task:m1", "status", "queued");
+        redis.redis().opsForList().leftPush("marked", "{\"task_id\":\"m1\",\"attempt\":0}");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
+        assertThat(handled).containsExactly("{\"task_id\":\"m1\",\"attempt\":0} alreadySent=false");
+        assertThat(redis.redis().opsForHash().get("mailer:task:m1", "status")).isEqualTo("processing");
     }
 }

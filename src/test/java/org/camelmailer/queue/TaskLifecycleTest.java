@@ -92,6 +92,19 @@ class TaskLifecycleTest {
     }
 
     @Test
+    void should_begin_without_a_round_trip_when_the_claim_already_marked_the_task() throws Exception {
+        Exchange claimed = new DefaultExchange(camel);
+        claimed.getIn().setBody(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task()));
+        claimed.setProperty(RedisQueueConsumer.ALREADY_SENT, true);
+        server.stop(); // nothing to ask Redis: begin must not try
+
+        lifecycle(Duration.ofMinutes(1)).begin(claimed);
+
+        assertThat(claimed.getVariable("alreadySent", Boolean.class)).isTrue();
+        assertThat(claimed.getVariable("taskId", String.class)).isEqualTo("t1");
+    }
+
+    @Test
     void should_give_up_recording_after_the_lease_so_the_error_handler_takes_over() {
         statuses.queued(task());
         server.stop();

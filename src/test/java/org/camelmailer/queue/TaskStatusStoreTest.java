@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.support.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,35 @@ class TaskStatusStoreTest {
         assertThat(store.find("retrying")).containsEntry("status", "processing").containsEntry("attempts", 2)
                 .containsEntry("error", null);
         assertThat(redis.getExpire("mailer:task:retrying", TimeUnit.MILLISECONDS)).isPositive();
+    }
+
+    @Test
+    void should_claim_and_mark_processing_in_one_step_as_processing_unless_sent_does() throws Exception {
+        TaskQueue queue = new TaskQueue(redis, "mailer:queue");
+        MailTask retried = new MailTask("retried", "alice@example.com", "Réunion", "Bonjour", false, 2, CREATED_AT);
+        store.queued(retried);
+        store.update("retried", TaskStatusStore.RETRYING, 2, "451 try later");
+        store.queued(task("sent"));
+        store.sent("sent", 1, false, null);
+        ObjectMapper json = new ObjectMapper();
+        redis.opsForList().leftPush("mailer:queue", json.writeValueAsString(retried));
+        redis.opsForList().leftPush("mailer:queue", json.writeValueAsString(task("sent")));
+        redis.opsForList().leftPush("mailer:queue", "not a task");
+
+        TaskQueue.Claimed first = store.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+        TaskQueue.Claimed second = store.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+        TaskQueue.Claimed third = store.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+
+        assertThat(first.payload()).contains("\"retried\"");
+        assertThat(first.alreadySent()).isFalse();
+        assertThat(store.find("retried")).containsEntry("status", "processing").containsEntry("attempts", 3)
+                .containsEntry("error", null);
+        assertThat(redis.getExpire("mailer:task:retried", TimeUnit.SECONDS)).isGreaterThan(TTL.minusMinutes(1).toSeconds());
+        assertThat(second.alreadySent()).as("a redelivery of a sent task").isTrue();
+        assertThat(store.find("sent")).containsEntry("status", "sent").containsEntry("attempts", 1);
+        assertThat(third).isEqualTo(new TaskQueue.Claimed("not a task", null));
+        assertThat(queue.inflight()).as("all three claimed").isEqualTo(3);
+        assertThat(store.claimMarkingProcessing(queue, Duration.ofMinutes(1))).as("empty queue").isNull();
     }
 
     @Test
