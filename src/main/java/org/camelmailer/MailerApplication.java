@@ -46,13 +46,15 @@ public final class MailerApplication {
 
     /** A Camel main wired from {@code settings}; tests start it the same way. */
     public static Main create(Settings settings) {
+        MailerWiring wiring = new MailerWiring(settings);
+        // a setting that makes no sense stops the start here, before anything is started
+        java.util.Properties overrides = wiring.properties();
+        // Redis is connected on the second core while Camel loads and initialises on this one
+        wiring.connectInBackground();
         Main main = new Main();
         // the top-level file, not a copy inside the jar: operators edit it without a rebuild
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
-        MailerWiring wiring = new MailerWiring(settings);
-        // Redis is connected on the second core while Camel initialises on this one
-        wiring.connectInBackground();
-        main.setOverrideProperties(wiring.properties());
+        main.setOverrideProperties(overrides);
         main.configure().addConfiguration(wiring);
         main.addMainListener(wiring);
         return main;
