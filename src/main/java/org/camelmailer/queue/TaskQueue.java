@@ -34,7 +34,8 @@ public final class TaskQueue {
     /**
      * The same, and the status record the entry names (ARGV[2] .. its task_id) is marked processing (attempts: its
      * attempt + 1, updated_at ARGV[4], TTL ARGV[3] ms) unless it says sent. Answers {entry, 1 already sent | 0
-     * marked | -1 not a task, nothing marked}.
+     * marked | -1 not a task, nothing marked}. The status key is named inside the entry, not passed in KEYS: fine on
+     * one server (or Sentinel), one more reason Redis Cluster is not supported.
      */
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(TAKE
