@@ -1,6 +1,7 @@
 package org.camelmailer;
 
 import java.nio.file.Path;
+import java.util.Properties;
 
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
@@ -48,7 +49,7 @@ public final class MailerApplication {
     public static Main create(Settings settings) {
         MailerWiring wiring = new MailerWiring(settings);
         // a setting that makes no sense stops the start here, before anything is started
-        java.util.Properties overrides = wiring.properties();
+        Properties overrides = wiring.properties();
         // Redis is connected on the second core while Camel loads and initialises on this one
         wiring.connectInBackground();
         Main main = new Main();

@@ -1,5 +1,6 @@
 package org.camelmailer.ops;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             } catch (Throwable e) {
                 redisConnecting.completeExceptionally(e);
             }
-            java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            ManagementFactory.getPlatformMBeanServer();
         }, "mailer-start");
         warmUp.setDaemon(true);
         warmUp.start();

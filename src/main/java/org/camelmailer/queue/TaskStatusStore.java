@@ -2,6 +2,7 @@ package org.camelmailer.queue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class TaskStatusStore {
     public void sentAndAcknowledged(String taskId, int attempts, boolean enhanced, String note, TaskQueue queue,
             String payload) {
         String[] fields = sentFields(attempts, enhanced, note);
-        String[] args = java.util.Arrays.copyOf(args(fields), fields.length + 2);
+        String[] args = Arrays.copyOf(args(fields), fields.length + 2);
         args[args.length - 1] = payload;
         redis.execute(WRITE_AND_ACKNOWLEDGE, List.of(key(taskId), queue.inflightKey()), (Object[]) args);
     }
