@@ -38,16 +38,13 @@ public final class TaskQueue {
      * one server (or Sentinel), one more reason Redis Cluster is not supported.
      */
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(TAKE
+    private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(
+            TaskStatusStore.MARK_PROCESSING_UNLESS_SENT + TAKE
             + "if not v then return {} end "
             + "local ok, t = pcall(cjson.decode, v) "
             + "if not ok or type(t) ~= 'table' or type(t.task_id) ~= 'string' then return {v, -1} end "
-            + "local key = ARGV[2] .. t.task_id "
-            + "if redis.call('HGET', key, 'status') == '" + TaskStatusStore.SENT + "' then return {v, 1} end "
-            + "redis.call('HSET', key, 'status', '" + TaskStatusStore.PROCESSING + "', "
-            + "  'attempts', tostring((tonumber(t.attempt) or 0) + 1), 'updated_at', ARGV[4], 'error', '') "
-            + "redis.call('PEXPIRE', key, ARGV[3]) "
-            + "return {v, 0}", List.class);
+            + "return {v, mark(ARGV[2] .. t.task_id, tostring((tonumber(t.attempt) or 0) + 1), ARGV[4], ARGV[3])}",
+            List.class);
 
     private static final RedisScript<Long> RENEW = new DefaultRedisScript<>(NOW_MS
             + "return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])", Long.class);

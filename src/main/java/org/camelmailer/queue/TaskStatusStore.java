@@ -27,18 +27,24 @@ public final class TaskStatusStore {
     private static final String HSET_PEXPIRE = "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) ";
     private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(HSET_PEXPIRE + "return 1", Long.class);
-    /** The same write, unless the task is already sent (then nothing changes and it answers 1). */
-    private static final RedisScript<Long> WRITE_UNLESS_SENT = new DefaultRedisScript<>(
-            "if redis.call('HGET', KEYS[1], 'status') == '" + SENT + "' then return 1 end " + HSET_PEXPIRE + "return 0",
-            Long.class);
+    /**
+     * Lua: the function {@code mark(key, attempts, now, ttl)} marks a record processing unless it says sent, and
+     * answers 1 when it was already sent (nothing written), else 0. The one statement of that rule: for
+     * {@link #processingUnlessSent} and for the queue's claim-and-mark script.
+     */
+    static final String MARK_PROCESSING_UNLESS_SENT = "local function mark(key, attempts, now, ttl) "
+            + "if redis.call('HGET', key, 'status') == '" + SENT + "' then return 1 end "
+            + "redis.call('HSET', key, 'status', '" + PROCESSING + "', 'attempts', attempts, 'updated_at', now, 'error', '') "
+            + "redis.call('PEXPIRE', key, ttl) return 0 end ";
+    private static final RedisScript<Long> PROCESSING_UNLESS_SENT = new DefaultRedisScript<>(
+            MARK_PROCESSING_UNLESS_SENT + "return mark(KEYS[1], ARGV[1], ARGV[2], ARGV[3])", Long.class);
 
     /**
      * The sent record and the queue's acknowledge in one script: one round trip less per mail, and no moment when
      * a task is sent but still held. ARGV: ttl, field/value pairs, then the queue entry.
      */
     private static final RedisScript<Long> WRITE_AND_ACKNOWLEDGE = new DefaultRedisScript<>(
-            "for i = 2, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return redis.call('ZREM', KEYS[2], ARGV[#ARGV])", Long.class);
+            "local entry = table.remove(ARGV) " + HSET_PEXPIRE + "return redis.call('ZREM', KEYS[2], entry)", Long.class);
 
     private final StringRedisTemplate redis;
     private final Duration ttl;
@@ -100,8 +106,8 @@ public final class TaskStatusStore {
      * it was already sent, i.e. this is a redelivery that must not mail again.
      */
     public boolean processingUnlessSent(String taskId, int attempts) {
-        Long sent = redis.execute(WRITE_UNLESS_SENT, List.of(key(taskId)),
-                (Object[]) args("status", PROCESSING, "attempts", Integer.toString(attempts), "updated_at", now(), "error", ""));
+        Long sent = redis.execute(PROCESSING_UNLESS_SENT, List.of(key(taskId)), Integer.toString(attempts), now(),
+                Long.toString(ttl.toMillis()));
         return sent != null && sent == 1;
     }
 
