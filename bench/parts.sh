@@ -143,6 +143,17 @@ EOF
   wait_port "$NGINX_PORT" 10 || die "nginx did not start: $RUN/nginx/error.log"
 }
 
+# the stack's floor (bench/floor.camel.yaml): Camel main from the service's jar, same JVM options, same Redis
+start_floor() {
+  FLOOR_PORT=$(free_port)
+  java $JVM_OPTS -cp "$JAR" -Dcamel.main.routesIncludePattern="file:$BENCH/floor.camel.yaml" \
+    -Dcamel.server.enabled=true -Dcamel.server.host=127.0.0.1 -Dcamel.server.port="$FLOOR_PORT" \
+    -Dcamel.rest.component=platform-http -Dfloor.redis-port="$REDIS_PORT" \
+    org.apache.camel.main.Main >"$RUN/floor.log" 2>&1 &
+  FLOOR_PID=$!
+  started floor $FLOOR_PID
+}
+
 # the service, as the README runs it: java -jar from a folder holding routes/ and application.properties
 prepare_service_dir() {
   SVC=$RUN/service

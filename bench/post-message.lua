@@ -1,4 +1,4 @@
--- wrk script: POST /message with a valid JSON body, and count what came back.
+-- wrk script: POST a valid /message JSON body to the URL's path, and count what came back.
 --   BENCH_ENHANCE=true|false  enhance_content in the body
 --   BENCH_QUOTA=N             send exactly N POSTs in total (split over BENCH_THREADS threads), then stop;
 --                             0 = post until wrk's -d duration ends (the accept test)
@@ -11,7 +11,6 @@ local nthreads = tonumber(os.getenv("BENCH_THREADS") or "2")
 local ids_prefix = os.getenv("BENCH_IDS") or ""
 
 wrk.method = "POST"
-wrk.path = "/message"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"destinataire":"bench@example.org","sujet":"Benchmark camel-mailer",'
   .. '"message":"Bonjour,\\nceci est un message du benchmark.\\nCordialement","enhance_content":'
