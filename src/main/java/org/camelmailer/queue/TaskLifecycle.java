@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.camelmailer.deliver.DeliveryFailure;
@@ -124,9 +125,12 @@ public final class TaskLifecycle {
         metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
         if (task == null) {
             // the entry is not even a task: nothing to retry
-            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, null, "unreadable task: " + failure.reason(), queue));
+            String reason = "unreadable task: " + failure.reason();
+            String taskId = failNamedTask(exchange, payload, reason);
+            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, taskId, reason, queue));
             metrics.failed(true);
-            LOG.error("unreadable queue entry moved to {}: {}", DEAD_LETTERS, failure.reason());
+            LOG.error("unreadable queue entry{} moved to {}: {}", taskId == null ? "" : " naming task " + taskId,
+                    DEAD_LETTERS, failure.reason());
             return;
         }
         int attempts = task.attempt() + 1;
@@ -142,6 +146,27 @@ public final class TaskLifecycle {
             queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason(), queue));
             metrics.failed(true);
             LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, failure.reason());
+        }
+    }
+
+    /**
+     * An entry that is JSON with a task_id but no readable task: the claim marked that task processing (the
+     * consumer then says it was not already sent), so its record says failed rather than processing until its TTL.
+     * Returns the id, or null when the claim marked nothing.
+     */
+    private String failNamedTask(Exchange exchange, String payload, String reason) {
+        if (!Boolean.FALSE.equals(exchange.getProperty(RedisQueueConsumer.ALREADY_SENT, Boolean.class))) {
+            return null;
+        }
+        try {
+            JsonNode named = JSON.readTree(payload);
+            String taskId = named.path("task_id").textValue();
+            if (taskId != null) {
+                statuses.update(taskId, TaskStatusStore.FAILED, named.path("attempt").asInt(0) + 1, reason);
+            }
+            return taskId;
+        } catch (JsonProcessingException e) {
+            return null; // Redis' JSON reader took what Jackson does not: the record expires with its TTL
         }
     }
 

@@ -3,6 +3,7 @@ package org.camelmailer.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +103,33 @@ class TaskLifecycleTest {
 
         assertThat(claimed.getVariable("alreadySent", Boolean.class)).isTrue();
         assertThat(claimed.getVariable("taskId", String.class)).isEqualTo("t1");
+    }
+
+    @Test
+    void should_mark_failed_the_task_an_unreadable_entry_names_once_its_claim_marked_it_processing() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        // JSON with a task_id, so the claim-and-mark script marks t9 processing, but no task: attempt is not a number
+        String entry = "{\"task_id\":\"t9\",\"attempt\":[]}";
+        server.redis().opsForList().leftPush("mailer:queue", entry);
+        TaskQueue.Claimed claimed = statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+        assertThat(statuses.find("t9")).containsEntry("status", "processing");
+
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getIn().setBody(claimed.payload());
+        exchange.setProperty(RedisQueueConsumer.PAYLOAD, claimed.payload());
+        exchange.setProperty(RedisQueueConsumer.QUEUE, queue);
+        exchange.setProperty(RedisQueueConsumer.ALREADY_SENT, claimed.alreadySent());
+        TaskLifecycle lifecycle = lifecycle(Duration.ofMinutes(1));
+        Exception unreadable = assertThrows(Exception.class, () -> lifecycle.begin(exchange));
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, unreadable);
+        lifecycle.failed(exchange);
+
+        // not processing until its TTL: failed, and its dead letter says which task it was
+        assertThat(statuses.find("t9")).containsEntry("status", "failed");
+        assertThat((String) statuses.find("t9").get("error")).startsWith("unreadable task");
+        assertThat(server.redis().opsForList().range(TaskLifecycle.DEAD_LETTERS, 0, -1)).singleElement()
+                .satisfies(d -> assertThat(d).contains("\"task_id\":\"t9\"", "\"error\":\"unreadable task"));
+        assertThat(server.redis().opsForZSet().size(queue.inflightKey())).isZero();
     }
 
     @Test
