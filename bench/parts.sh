@@ -143,15 +143,24 @@ EOF
   wait_port "$NGINX_PORT" 10 || die "nginx did not start: $RUN/nginx/error.log"
 }
 
-# the stack's floor (bench/floor.camel.yaml): Camel main from the service's jar, same JVM options, same Redis
+# the stack's floor (bench/floor.camel.yaml): Camel main from the service's jar, the same JVM options (with an
+# AppCDS archive of its own), the same Redis. start_floor LOG [JVM OPTIONS...] sets FLOOR_PID; stop_floor ends it
 start_floor() {
-  FLOOR_PORT=$(free_port)
-  java $JVM_OPTS -cp "$JAR" -Dcamel.main.routesIncludePattern="file:$BENCH/floor.camel.yaml" \
+  local log=$1
+  shift
+  FLOOR_PORT=${FLOOR_PORT:-$(free_port)}
+  java $FLOOR_JVM_OPTS "$@" -cp "$JAR" -Dcamel.main.routesIncludePattern="file:$BENCH/floor.camel.yaml" \
     -Dcamel.server.enabled=true -Dcamel.server.host=127.0.0.1 -Dcamel.server.port="$FLOOR_PORT" \
     -Dcamel.rest.component=platform-http -Dfloor.redis-port="$REDIS_PORT" \
-    org.apache.camel.main.Main >"$RUN/floor.log" 2>&1 &
+    org.apache.camel.main.Main >"$log" 2>&1 &
   FLOOR_PID=$!
   started floor $FLOOR_PID
+}
+
+stop_floor() {
+  stop_pid "$FLOOR_PID" 30
+  wait "$FLOOR_PID" || true
+  forget "$FLOOR_PID"
 }
 
 # the service, as the README runs it: java -jar from a folder holding routes/ and application.properties
