@@ -202,10 +202,10 @@ http_status() {
   [ -n "$line" ] && STATUS=${line%% *}
 }
 
-# wait_ready PORT SECONDS: polls GET / every 10 ms until it answers 200
+# wait_ready PORT SECONDS PID: polls GET / every 10 ms until it answers 200; fails at once if PID has exited
 wait_ready() {
   local end=$((SECONDS + $2))
-  while ((SECONDS < end)); do
+  while ((SECONDS < end)) && kill -0 "$3" 2>/dev/null; do
     http_status "$1" /
     [ "$STATUS" = 200 ] && return 0
     sleep 0.01
