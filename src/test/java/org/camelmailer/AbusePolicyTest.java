@@ -6,7 +6,6 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,20 +14,17 @@ import org.junit.jupiter.api.Test;
 /** The recipient allow-list and the per-client rate limit, through the running service. */
 class AbusePolicyTest {
 
-    static RedisServerProcess redis;
     static RunningMailer mailer;
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
-        mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+        mailer = RunningMailer.onOwnRedis(Map.of(
                 "MAILER_ALLOWED_RECIPIENT_DOMAINS", "example.org, partner.org", "MAILER_RATE_LIMIT", "5/1m"));
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         mailer.close();
-        redis.close();
     }
 
     static HttpResponse<String> post(String to) {
@@ -43,7 +39,7 @@ class AbusePolicyTest {
         HttpResponse<String> forbidden = post("eve@evil.org");
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(forbidden.body()).isEqualTo("{\"status\":\"error\",\"message\":\"Ce domaine de destinataire n'est pas autorisé.\"}");
-        assertThat(redis.redis().keys("mailer:task:*")).hasSize(2);
+        assertThat(mailer.redis().keys("mailer:task:*")).hasSize(2);
 
         assertThat(post("carol@example.org").statusCode()).isEqualTo(202);
         assertThat(post("dave@example.org").statusCode()).isEqualTo(202);
@@ -52,6 +48,6 @@ class AbusePolicyTest {
         assertThat(Json.parse(limited.body())).containsEntry("status", "error");
         assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
                 assertThat(Long.parseLong(v)).isBetween(1L, 60L));
-        assertThat(redis.redis().keys("mailer:task:*")).hasSize(4);
+        assertThat(mailer.redis().keys("mailer:task:*")).hasSize(4);
     }
 }

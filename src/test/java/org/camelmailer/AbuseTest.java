@@ -22,7 +22,6 @@ import jakarta.mail.Message;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,19 +41,17 @@ class AbuseTest {
     static final String ALLOWED_ORIGIN = "http://allowed.test:1234";
     static final String SUBJECT = "Réunion de suivi";
 
-    static RedisServerProcess redis;
     static GreenMail smtp;
     static GreenMail decoy;
     static RunningMailer mailer;
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         decoy = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         decoy.start();
-        mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(), "SMTP_SERVER", "127.0.0.1",
+        mailer = RunningMailer.onOwnRedis(Map.of("SMTP_SERVER", "127.0.0.1",
                 "SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "SMTP_SECURITY", "none",
                 "SENDER_EMAIL", "noreply@example.org", "CORS_ORIGINS", ALLOWED_ORIGIN));
     }
@@ -64,7 +61,6 @@ class AbuseTest {
         mailer.close();
         decoy.stop();
         smtp.stop();
-        redis.close();
     }
 
     @BeforeEach
@@ -136,7 +132,7 @@ class AbuseTest {
         for (String taskId : taskIds) {
             await().atMost(Duration.ofSeconds(20)).until(() -> "sent".equals(status(taskId).get("status")));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.redis().opsForZSet().zCard("mailer:queue:inflight") == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> mailer.redis().opsForZSet().zCard("mailer:queue:inflight") == 0);
 
         MimeMessage[] received = smtp.getReceivedMessages();
         assertThat(received).as("one message per task, to one recipient each").hasSize(3);
@@ -159,7 +155,7 @@ class AbuseTest {
         assertThat(Arrays.stream(received).map(AbuseTest::messageId))
                 .containsExactlyInAnyOrderElementsOf(taskIds.stream().map(id -> "<" + id + "@example.org>").toList());
 
-        Set<String> keys = new TreeSet<>(redis.redis().keys("*"));
+        Set<String> keys = new TreeSet<>(mailer.redis().keys("*"));
         assertThat(keys).doesNotContain("other", "mailer:task:00000000-0000-0000-0000-000000000000")
                 .allMatch(k -> k.startsWith("mailer:task:") || k.startsWith("mailer:queue"), "only the service's own keys");
         assertThat(keys.stream().filter(k -> k.startsWith("mailer:task:")))
@@ -194,11 +190,11 @@ class AbuseTest {
         assertThat(allowed.statusCode()).isEqualTo(202);
         assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ALLOWED_ORIGIN);
 
-        int tasks = redis.redis().keys("mailer:task:*").size();
+        int tasks = mailer.redis().keys("mailer:task:*").size();
         HttpResponse<String> evil = mailer.postJson(validBody(), "Origin", "http://evil.test");
         assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         assertThat(evil.statusCode()).as("the origin is refused before the route").isEqualTo(403);
-        assertThat(redis.redis().keys("mailer:task:*")).as("nothing queued").hasSize(tasks);
+        assertThat(mailer.redis().keys("mailer:task:*")).as("nothing queued").hasSize(tasks);
     }
 
     @Test

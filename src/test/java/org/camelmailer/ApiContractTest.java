@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,19 +20,16 @@ import org.junit.jupiter.api.Test;
 /** The HTTP contract, answer by answer, through the running application with a real Redis (outbox delivery). */
 class ApiContractTest {
 
-    static RedisServerProcess redis;
     static RunningMailer mailer;
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
-        mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(), "MAILER_MAX_BODY_SIZE", "4096"));
+        mailer = RunningMailer.onOwnRedis(Map.of("MAILER_MAX_BODY_SIZE", "4096"));
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         mailer.close();
-        redis.close();
     }
 
     static Map<String, Object> message(String destinataire, String sujet, String message) {
@@ -167,7 +163,7 @@ class ApiContractTest {
     }
 
     private static long queuedTasks() {
-        return redis.redis().keys("mailer:task:*").size();
+        return mailer.redis().keys("mailer:task:*").size();
     }
 
     /** Reads a file for a stream pipeline. */

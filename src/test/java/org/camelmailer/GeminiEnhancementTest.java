@@ -18,7 +18,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.camelmailer.support.GeminiStub;
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,18 +32,16 @@ class GeminiEnhancementTest {
     static final String KEY = "AIzaTEST-canary-key-0123456789";
     static final String TEXT = "Bonjour,\n\nVoici le compte rendu de la réunion :\n- budget validé\n- prochaine réunion jeudi\n\nCordialement,\nAlice";
 
-    static RedisServerProcess redis;
     static GreenMail smtp;
     static GeminiStub gemini;
     static RunningMailer mailer;
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         gemini = new GeminiStub();
-        mailer = RunningMailer.start(Map.ofEntries(Map.entry("REDIS_URL", redis.url()),
+        mailer = RunningMailer.onOwnRedis(Map.ofEntries(
                 Map.entry("SMTP_SERVER", "127.0.0.1"), Map.entry("SMTP_PORT", Integer.toString(smtp.getSmtp().getPort())),
                 Map.entry("SMTP_SECURITY", "none"), Map.entry("SENDER_EMAIL", "noreply@example.org"),
                 Map.entry("GEMINI_API_KEY", KEY), Map.entry("GEMINI_BASE_URL", gemini.baseUrl()),
@@ -57,7 +54,6 @@ class GeminiEnhancementTest {
         mailer.close();
         gemini.close();
         smtp.stop();
-        redis.close();
     }
 
     @BeforeEach

@@ -16,7 +16,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import org.camelmailer.support.GeminiStub;
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GeminiHostileHtmlTest {
 
-    static RedisServerProcess redis;
     static GreenMail smtp;
     static GeminiStub gemini;
     static RunningMailer mailer;
@@ -49,11 +47,10 @@ class GeminiHostileHtmlTest {
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         gemini = new GeminiStub();
-        mailer = RunningMailer.start(Map.ofEntries(Map.entry("REDIS_URL", redis.url()),
+        mailer = RunningMailer.onOwnRedis(Map.ofEntries(
                 Map.entry("SMTP_SERVER", "127.0.0.1"), Map.entry("SMTP_PORT", Integer.toString(smtp.getSmtp().getPort())),
                 Map.entry("SMTP_SECURITY", "none"), Map.entry("SENDER_EMAIL", "noreply@example.org"),
                 Map.entry("GEMINI_API_KEY", "AIzaTEST-hostile-html"), Map.entry("GEMINI_BASE_URL", gemini.baseUrl()),
@@ -65,7 +62,6 @@ class GeminiHostileHtmlTest {
         mailer.close();
         gemini.close();
         smtp.stop();
-        redis.close();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -12,7 +12,6 @@ import java.util.Set;
 
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.CamelContextHelper;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,19 +20,16 @@ import org.junit.jupiter.api.Test;
 /** HTTP connections are read and answered on every core, not on Camel's single server event loop. */
 class HttpAcceptorsTest {
 
-    static RedisServerProcess redis;
     static RunningMailer mailer;
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
-        mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url()));
+        mailer = RunningMailer.onOwnRedis(Map.of());
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         mailer.close();
-        redis.close();
     }
 
     @Test

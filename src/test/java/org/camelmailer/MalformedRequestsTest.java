@@ -22,7 +22,6 @@ import jakarta.mail.internet.MimeMessage;
 import org.camelmailer.support.Json;
 import org.camelmailer.support.MalformedRequests;
 import org.camelmailer.support.MalformedRequests.Case;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +41,6 @@ class MalformedRequestsTest {
     static final long SEED = Long.getLong("fuzz.seed", 0x5EEDL);
     static final int GENERATED = 3_000;
 
-    static RedisServerProcess redis;
     static GreenMail smtp;
     static RunningMailer mailer;
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -54,10 +52,9 @@ class MalformedRequestsTest {
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
-        mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(), "SMTP_SERVER", "127.0.0.1",
+        mailer = RunningMailer.onOwnRedis(Map.of("SMTP_SERVER", "127.0.0.1",
                 "SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()), "SMTP_SECURITY", "none",
                 "SENDER_EMAIL", "noreply@example.org"));
     }
@@ -66,7 +63,6 @@ class MalformedRequestsTest {
     static void stop() throws InterruptedException {
         mailer.close();
         smtp.stop();
-        redis.close();
     }
 
     static Stream<Case> table() {
@@ -254,7 +250,7 @@ class MalformedRequestsTest {
 
     /** Every key with its type and size, and the whole queue list: what a queued task would change. */
     static String redisState() {
-        var template = redis.redis();
+        var template = mailer.redis();
         StringBuilder state = new StringBuilder();
         for (String key : new TreeSet<>(template.keys("*"))) {
             state.append(key).append(' ').append(template.type(key)).append('\n');
@@ -275,7 +271,7 @@ class MalformedRequestsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "sent".equals(Json.parse(mailer.get("/message/" + taskId).body())
                 .get("status")));
         assertThat(Arrays.stream(smtp.getReceivedMessages()).filter(m -> subjectOf(m).equals(subject))).hasSize(1);
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.redis().opsForZSet().zCard("mailer:queue:inflight") == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> mailer.redis().opsForZSet().zCard("mailer:queue:inflight") == 0);
     }
 
     static String subjectOf(MimeMessage m) {

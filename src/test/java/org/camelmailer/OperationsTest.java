@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.camelmailer.support.TlsSmtpServer;
 import org.junit.jupiter.api.AfterAll;
@@ -25,15 +24,13 @@ class OperationsTest {
     static final String API_KEY = "ops-test-key-42";
     static final Set<String> REJECTED = ConcurrentHashMap.newKeySet();
 
-    static RedisServerProcess redis;
     static TlsSmtpServer smtp;
     static RunningMailer mailer;
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
         smtp = new TlsSmtpServer("mailer", "s3cret", REJECTED);
-        mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(), "MAILER_API_KEY", API_KEY,
+        mailer = RunningMailer.onOwnRedis(Map.of("MAILER_API_KEY", API_KEY,
                 "SMTP_SERVER", "localhost", "SMTP_PORT", Integer.toString(smtp.port()), "SMTP_SSL_TRUST", "*",
                 "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret"));
     }
@@ -42,7 +39,6 @@ class OperationsTest {
     static void stop() throws InterruptedException {
         mailer.close();
         smtp.close();
-        redis.close();
     }
 
     static HttpResponse<String> post(String to, String... headers) {
@@ -123,14 +119,14 @@ class OperationsTest {
 
     @Test
     void should_turn_readiness_down_while_redis_is_down_and_up_again_after() {
-        redis.stop();
+        mailer.redisServer().stop();
         try {
             HttpResponse<String> down = mailer.get("/observe/health/ready");
             assertThat(down.statusCode()).isEqualTo(503);
             assertThat(down.body()).contains("{\"name\":\"redis\",\"status\":\"DOWN\"");
             assertThat(mailer.get("/observe/health/live").statusCode()).as("liveness ignores Redis").isEqualTo(200);
         } finally {
-            redis.start();
+            mailer.redisServer().start();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> mailer.get("/observe/health/ready").statusCode() == 200);
     }

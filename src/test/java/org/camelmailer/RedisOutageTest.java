@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.camelmailer.support.Json;
-import org.camelmailer.support.RedisServerProcess;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,19 +17,16 @@ import org.junit.jupiter.api.Test;
 /** Redis goes away under the running service and comes back: 500 while it is gone, then 202 and delivery again. */
 class RedisOutageTest {
 
-    static RedisServerProcess redis;
     static RunningMailer mailer;
 
     @BeforeAll
     static void start() {
-        redis = new RedisServerProcess();
-        mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url()));
+        mailer = RunningMailer.onOwnRedis(Map.of());
     }
 
     @AfterAll
     static void stop() throws InterruptedException {
         mailer.close();
-        redis.close();
     }
 
     static String body(String subject) {
@@ -39,7 +35,7 @@ class RedisOutageTest {
 
     @Test
     void should_answer_500_while_redis_is_down_and_recover_by_itself() throws Exception {
-        redis.stop();
+        mailer.redisServer().stop();
         long started = System.nanoTime();
         HttpResponse<String> refused = mailer.postJson(body("pendant la panne"));
         long millis = (System.nanoTime() - started) / 1_000_000;
@@ -49,7 +45,7 @@ class RedisOutageTest {
                 + "d'attente (file indisponible). Réessayez plus tard.\"}");
         assertThat(millis).as("answers without hanging").isLessThan(5_000);
 
-        redis.start();
+        mailer.redisServer().start();
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                 .until(() -> mailer.postJson(body("après la panne")).statusCode() == 202);
 

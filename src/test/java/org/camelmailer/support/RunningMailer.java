@@ -19,6 +19,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.camelmailer.MailerApplication;
 import org.camelmailer.ops.Settings;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The whole application started in this JVM exactly as {@code main()} starts it (real routes/*.yaml,
@@ -32,6 +33,8 @@ public final class RunningMailer implements AutoCloseable {
     private final Path outbox;
     private final Path geminiLogs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The Redis server {@link #onOwnRedis} started for this mailer alone, closed with it. */
+    private RedisServerProcess ownRedis;
 
     private RunningMailer(Main main, Thread runner, int port, Path outbox, Path geminiLogs) {
         this.main = main;
@@ -43,6 +46,34 @@ public final class RunningMailer implements AutoCloseable {
 
     public static RunningMailer start(Map<String, String> environment) {
         return start(environment, "/");
+    }
+
+    /** Started on a Redis server process of its own (REDIS_URL points at it), which {@link #close} stops too. */
+    public static RunningMailer onOwnRedis(Map<String, String> environment) {
+        RedisServerProcess redis = new RedisServerProcess();
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("REDIS_URL", redis.url());
+        try {
+            RunningMailer mailer = start(env);
+            mailer.ownRedis = redis;
+            return mailer;
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    /** The server {@link #onOwnRedis} started: stop and start it for an outage, or read what the service wrote. */
+    public RedisServerProcess redisServer() {
+        if (ownRedis == null) {
+            throw new IllegalStateException("started with a REDIS_URL of the test's own: use that server");
+        }
+        return ownRedis;
+    }
+
+    /** What the service wrote to the Redis of {@link #onOwnRedis}. */
+    public StringRedisTemplate redis() {
+        return redisServer().redis();
     }
 
     /** Started once {@code readyPath} answers 200 (a worker-only process has no {@code GET /}). */
@@ -118,5 +149,8 @@ public final class RunningMailer implements AutoCloseable {
     public void close() throws InterruptedException {
         main.completed();
         runner.join(30_000);
+        if (ownRedis != null) {
+            ownRedis.close();
+        }
     }
 }
