@@ -5,6 +5,7 @@ import java.util.Properties;
 
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
+import org.camelmailer.config.ConfigurationException;
 import org.camelmailer.ops.MailerWiring;
 import org.camelmailer.ops.Settings;
 
@@ -27,9 +28,8 @@ public final class MailerApplication {
         Main main;
         try {
             main = create(Settings.load(Path.of("."), System.getenv()));
-        } catch (IllegalArgumentException e) {
-            System.err.println("camel-mailer: configuration error: " + e.getMessage());
-            System.exit(2);
+        } catch (ConfigurationException e) {
+            exitMisconfigured(e);
             return;
         }
         // SIGTERM/SIGINT: stop taking tasks, let the ones in hand finish (or hand them back), then exit 0
@@ -39,10 +39,22 @@ public final class MailerApplication {
         try {
             main.run(args);
         } catch (Exception e) {
+            ConfigurationException misconfigured = ConfigurationException.in(e);
+            if (misconfigured != null) {
+                exitMisconfigured(misconfigured);
+            }
             System.err.println("camel-mailer: cannot start: " + e.getMessage());
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** Every configuration error ends the same way: one line per problem, exit code 2. */
+    private static void exitMisconfigured(ConfigurationException e) {
+        for (String problem : e.problems()) {
+            System.err.println("camel-mailer: configuration error: " + problem);
+        }
+        System.exit(ConfigurationException.EXIT_CODE);
     }
 
     /** A Camel main wired from {@code settings}; tests start it the same way. */

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 import io.vertx.core.net.SocketAddress;
 import org.apache.camel.Exchange;
-import org.apache.camel.util.TimeUtils;
+import org.camelmailer.config.Durations;
 
 /**
  * MAILER_RATE_LIMIT ("N/duration", e.g. "60/1m"): a token bucket per client address on POST /message, in this
@@ -35,10 +35,20 @@ public final class RateLimiter {
             return new RateLimiter(0, Duration.ofSeconds(1));
         }
         Matcher m = SPEC.matcher(spec);
-        if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
-            throw new IllegalArgumentException("MAILER_RATE_LIMIT must look like 60/1m (requests per duration), not '" + spec + "'");
+        String form = "must look like 60/1m: requests per duration (a bare number is seconds: 60/60 is 60 a minute)";
+        if (!m.matches() || m.group(1).length() > 9 || Integer.parseInt(m.group(1)) < 1) {
+            throw new IllegalArgumentException(form);
         }
-        return new RateLimiter(Integer.parseInt(m.group(1)), Duration.ofMillis(TimeUtils.toMilliSeconds(m.group(2))));
+        Duration per;
+        try {
+            per = Durations.parse(m.group(2));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(form);
+        }
+        if (per.isZero()) {
+            throw new IllegalArgumentException(form + ", over a duration longer than 0");
+        }
+        return new RateLimiter(Integer.parseInt(m.group(1)), per);
     }
 
     public void check(Exchange exchange) {

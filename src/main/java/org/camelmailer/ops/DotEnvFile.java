@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.camelmailer.config.ConfigurationException;
+
 /**
  * Reads a {@code .env} file the way python-dotenv (which the Flask mailer used) does for the common forms:
  * {@code KEY=value}, {@code export KEY=value}, single or double quotes, {@code #} comments.
@@ -47,7 +49,7 @@ public final class DotEnvFile {
             Matcher m = ENTRY.matcher(line);
             if (!m.matches()) {
                 // the line itself is not shown: it may hold a secret
-                throw new IllegalArgumentException(name + ":" + (i + 1) + ": not a KEY=value line");
+                throw new ConfigurationException(List.of(name + ":" + (i + 1) + ": not a KEY=value line"));
             }
             entries.put(m.group(1), unquote(m.group(2), name, i + 1));
         }
@@ -65,11 +67,11 @@ public final class DotEnvFile {
                 end = raw.indexOf(first, end + 1);
             }
             if (end < 0) {
-                throw new IllegalArgumentException(name + ":" + lineNo + ": unterminated " + first + " quote");
+                throw new ConfigurationException(List.of(name + ":" + lineNo + ": unterminated " + first + " quote"));
             }
             String rest = raw.substring(end + 1).strip();
             if (!rest.isEmpty() && !rest.startsWith("#")) {
-                throw new IllegalArgumentException(name + ":" + lineNo + ": text after the closing quote");
+                throw new ConfigurationException(List.of(name + ":" + lineNo + ": text after the closing quote"));
             }
             String inner = raw.substring(1, end);
             return first == '"' ? inner.replace("\\n", "\n").replace("\\\"", "\"") : inner;

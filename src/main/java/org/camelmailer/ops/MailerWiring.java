@@ -82,20 +82,20 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 ? SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), smtpSecurity())
                 : "smtp://localhost:25");
         p.setProperty("gemini.enabled", Boolean.toString(settings.isSet(Setting.GEMINI_API_KEY)));
-        p.setProperty("mailer.visibility-timeout-ms", Long.toString(visibilityTimeout().toMillis()));
         p.setProperty("mailer.worker-concurrency", Integer.toString(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)));
         p.setProperty("mailer.gemini-concurrency", Integer.toString(geminiConcurrency()));
         p.setProperty("mailer.max-body-size", Integer.toString(settings.getInt(Setting.MAILER_MAX_BODY_SIZE)));
         p.setProperty("mailer.http.port", Integer.toString(settings.getInt(Setting.MAILER_HTTP_PORT)));
-        p.setProperty("mailer.shutdown-timeout", Long.toString(settings.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT).toMillis()));
+        // Camel's own stop waits a little longer than the workers' hand-back deadline (its setting is in seconds)
+        p.setProperty("camel.main.shutdown-timeout",
+                Long.toString(settings.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT).toSeconds() + 5));
         // MAILER_ROLE picks the route files; the HTTP server stays up in every role for health and metrics
         String excluded = role().excludedRoutes();
         if (!excluded.isEmpty()) {
             p.setProperty("camel.main.routes-exclude-pattern", excluded);
         }
         // live reload of routes/*.camel.yaml: for development, off unless asked for
-        p.setProperty("camel.main.routes-reload-enabled", Boolean.toString(
-                Boolean.parseBoolean(settings.get(Setting.MAILER_ROUTES_RELOAD))));
+        p.setProperty("camel.main.routes-reload-enabled", Boolean.toString(settings.getBoolean(Setting.MAILER_ROUTES_RELOAD)));
         return p;
     }
 
@@ -191,9 +191,6 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         StringRedisTemplate template;
         if (settings.isSet(Setting.REDIS_SENTINELS)) {
             String master = settings.get(Setting.REDIS_SENTINEL_MASTER);
-            if (master.isBlank()) {
-                throw new IllegalArgumentException("REDIS_SENTINELS is set: REDIS_SENTINEL_MASTER must name the master");
-            }
             LOG.info("Redis: master '{}' through Sentinel {}", master, settings.get(Setting.REDIS_SENTINELS));
             template = RedisConnection.sentinel(master, settings.get(Setting.REDIS_SENTINELS), bootstrap.url(), pool);
         } else {

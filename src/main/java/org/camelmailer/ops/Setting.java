@@ -1,65 +1,93 @@
 package org.camelmailer.ops;
 
+import java.time.Duration;
+
+import org.camelmailer.api.RateLimiter;
+import org.camelmailer.deliver.MailComposer;
+import org.camelmailer.queue.RedisConnection;
+
 /**
  * Every setting the service reads: its environment name (kept from the Flask/Celery mailer where one existed),
  * its property key (the env name in lower case, as in application.properties) and its built-in default.
  */
 public enum Setting {
-    REDIS_URL("redis.url", ""),
-    REDIS_SENTINEL_MASTER("redis.sentinel-master", ""),
-    REDIS_SENTINELS("redis.sentinels", ""),
-    GEMINI_API_KEY("gemini.api-key", "", true),
-    GEMINI_MODEL("gemini.model", "gemini-flash-latest"),
-    GEMINI_BASE_URL("gemini.base-url", "https://generativelanguage.googleapis.com"),
-    GEMINI_TIMEOUT("gemini.timeout", "30s"),
-    GEMINI_MAX_ATTEMPTS("gemini.max-attempts", "4"),
-    GEMINI_RETRY_DELAY("gemini.retry-delay", "1s"),
-    GEMINI_RETRY_MAX_DELAY("gemini.retry-max-delay", "30s"),
-    GEMINI_LOG_DIR("gemini.log-dir", "gemini_logs"),
-    SMTP_SERVER("smtp.server", ""),
-    SMTP_PORT("smtp.port", "587"),
-    SMTP_LOGIN("smtp.login", ""),
-    SMTP_PASSWORD("smtp.password", "", true),
-    SMTP_SECURITY("smtp.security", ""),
-    SMTP_SSL_TRUST("smtp.ssl-trust", ""),
-    SMTP_TIMEOUT("smtp.timeout", "30s"),
-    SENDER_EMAIL("sender.email", "camel-mailer@localhost"),
-    MAILER_ROLE("mailer.role", "all"),
-    MAILER_API_KEY("mailer.api-key", "", true),
-    MAILER_SHUTDOWN_TIMEOUT("mailer.shutdown-timeout", "20s"),
-    MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", ""),
-    MAILER_RATE_LIMIT("mailer.rate-limit", ""),
-    MAILER_ROUTES_RELOAD("mailer.routes-reload", "false"),
-    MAILER_HTTP_HOST("mailer.http.host", "127.0.0.1"),
-    MAILER_HTTP_PORT("mailer.http.port", "5001"),
-    MAILER_MAX_BODY_SIZE("mailer.max-body-size", "262144"),
-    CORS_ORIGINS("cors.origins", "*"),
-    MAILER_OUTBOX_DIR("mailer.outbox-dir", "outbox"),
-    MAILER_DATA_DIR("mailer.data-dir", "data"),
-    MAILER_STATUS_TTL("mailer.status-ttl", "24h"),
-    MAILER_VISIBILITY_TIMEOUT("mailer.visibility-timeout", "5m"),
-    MAILER_WORKER_CONCURRENCY("mailer.worker-concurrency", "8"),
-    MAILER_GEMINI_CONCURRENCY("mailer.gemini-concurrency", "160"),
-    MAILER_MAX_ATTEMPTS("mailer.max-attempts", "8"),
-    MAILER_RETRY_DELAY("mailer.retry-delay", "5s"),
-    MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m"),
-    MAILER_RETRY_MAX_AGE("mailer.retry-max-age", "1d");
+    REDIS_URL("redis.url", "", Check.parses(RedisConnection::checkUrl).orEmpty()),
+    REDIS_SENTINEL_MASTER("redis.sentinel-master", "", Check.any()),
+    REDIS_SENTINELS("redis.sentinels", "", Check.listOf(Check.parses(RedisConnection::checkSentinel))),
+    GEMINI_API_KEY("gemini.api-key", "", Check.any(), true),
+    GEMINI_MODEL("gemini.model", "gemini-flash-latest", Check.name()),
+    GEMINI_BASE_URL("gemini.base-url", "https://generativelanguage.googleapis.com", Check.httpUrl()),
+    GEMINI_TIMEOUT("gemini.timeout", "30s", Check.duration(Duration.ofSeconds(1), "the wait for one Gemini answer")),
+    GEMINI_MAX_ATTEMPTS("gemini.max-attempts", "4", Check.whole(1, 100)),
+    GEMINI_RETRY_DELAY("gemini.retry-delay", "1s", Check.duration(Duration.ofMillis(1), "")),
+    GEMINI_RETRY_MAX_DELAY("gemini.retry-max-delay", "30s", Check.duration(Duration.ofMillis(1), "")),
+    GEMINI_LOG_DIR("gemini.log-dir", "gemini_logs", Check.required()),
+    SMTP_SERVER("smtp.server", "", Check.host().orEmpty()),
+    SMTP_PORT("smtp.port", "587", Check.port()),
+    SMTP_LOGIN("smtp.login", "", Check.any()),
+    SMTP_PASSWORD("smtp.password", "", Check.any(), true),
+    SMTP_SECURITY("smtp.security", "", Check.oneOf("ssl", "starttls", "none").orEmpty()),
+    SMTP_SSL_TRUST("smtp.ssl-trust", "", Check.any()),
+    SMTP_TIMEOUT("smtp.timeout", "30s", Check.duration(Duration.ofSeconds(1), "")),
+    SENDER_EMAIL("sender.email", "camel-mailer@localhost", Check.parses(MailComposer::new)),
+    MAILER_ROLE("mailer.role", "all", Check.oneOf("all", "api", "worker")),
+    MAILER_API_KEY("mailer.api-key", "", Check.any(), true),
+    MAILER_SHUTDOWN_TIMEOUT("mailer.shutdown-timeout", "20s", Check.duration(Duration.ZERO, "")),
+    MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", "", Check.listOf(Check.host())),
+    MAILER_RATE_LIMIT("mailer.rate-limit", "", Check.parses(RateLimiter::of)),
+    MAILER_ROUTES_RELOAD("mailer.routes-reload", "false", Check.bool()),
+    MAILER_HTTP_HOST("mailer.http.host", "127.0.0.1", Check.resolvable()),
+    MAILER_HTTP_PORT("mailer.http.port", "5001", Check.port()),
+    MAILER_MAX_BODY_SIZE("mailer.max-body-size", "262144", Check.whole(1024, Integer.MAX_VALUE)),
+    CORS_ORIGINS("cors.origins", "*", Check.any()),
+    MAILER_OUTBOX_DIR("mailer.outbox-dir", "outbox", Check.required()),
+    MAILER_DATA_DIR("mailer.data-dir", "data", Check.required()),
+    MAILER_STATUS_TTL("mailer.status-ttl", "24h", Check.duration(Duration.ofMinutes(1),
+            "statuses, replays and the already-sent check live this long")),
+    MAILER_VISIBILITY_TIMEOUT("mailer.visibility-timeout", "5m", Check.duration(Duration.ofSeconds(3),
+            "a shorter lease runs out under a GC pause or a slow server, and another worker mails the task again")),
+    MAILER_WORKER_CONCURRENCY("mailer.worker-concurrency", "8", Check.whole(1, 1000)),
+    MAILER_GEMINI_CONCURRENCY("mailer.gemini-concurrency", "160", Check.whole(1, 5000)),
+    MAILER_MAX_ATTEMPTS("mailer.max-attempts", "8", Check.whole(1, 1000)),
+    MAILER_RETRY_DELAY("mailer.retry-delay", "5s", Check.duration(Duration.ofMillis(1), "")),
+    MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m", Check.duration(Duration.ofMillis(1), "")),
+    MAILER_RETRY_MAX_AGE("mailer.retry-max-age", "1d", Check.duration(Duration.ofSeconds(1), ""));
 
     /** The name the Celery mailer used for the broker: still honoured, as an alias of REDIS_URL. */
     public static final String CELERY_BROKER_URL = "CELERY_BROKER_URL";
 
     private final String key;
     private final String defaultValue;
+    private final Check check;
     private final boolean secret;
 
-    Setting(String key, String defaultValue) {
-        this(key, defaultValue, false);
+    Setting(String key, String defaultValue, Check check) {
+        this(key, defaultValue, check, false);
     }
 
-    Setting(String key, String defaultValue, boolean secret) {
+    Setting(String key, String defaultValue, Check check, boolean secret) {
         this.key = key;
         this.defaultValue = defaultValue;
+        this.check = check;
         this.secret = secret;
+    }
+
+    /** What is wrong with {@code value} for this setting, or null when it will do. */
+    String problem(String value) {
+        return check.problem(value);
+    }
+
+    /** A duration: handed to Camel in milliseconds with their unit. */
+    boolean isDuration() {
+        return check instanceof Check.DurationCheck;
+    }
+
+    /** The value as a message may show it: a secret is masked. */
+    String shown(String value) {
+        if (this == REDIS_URL) {
+            return RedisConnection.redact(value);
+        }
+        return secret && !value.isEmpty() ? "***" : value;
     }
 
     public String key() {

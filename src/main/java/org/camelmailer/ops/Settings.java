@@ -7,20 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import org.camelmailer.config.ConfigurationException;
+import org.camelmailer.config.Durations;
 
 /**
  * The service's configuration, resolved once at start-up with the documented precedence:
  * process environment, then {@code ./.env}, then {@code ./application.properties}, then built-in defaults.
  */
 public final class Settings {
-
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     private final Map<Setting, String> values;
     private final Map<Setting, String> origins;
@@ -55,7 +55,41 @@ public final class Settings {
             values.put(s, value);
             origins.put(s, origin);
         }
-        return new Settings(values, origins);
+        Settings settings = new Settings(values, origins);
+        settings.validate();
+        return settings;
+    }
+
+    /**
+     * Every setting checked at once, before anything starts: all the problems in one {@link ConfigurationException}
+     * ({@code NAME=value: what is wrong}), so an operator fixes them in one go.
+     */
+    private void validate() {
+        List<String> problems = new ArrayList<>();
+        for (Setting s : Setting.values()) {
+            String problem = s.problem(get(s));
+            if (problem != null) {
+                problems.add(ConfigurationException.line(s.name(), s.shown(get(s)), problem));
+            }
+        }
+        if (problems.isEmpty()) {
+            notBelow(Setting.MAILER_RETRY_MAX_DELAY, Setting.MAILER_RETRY_DELAY, problems);
+            notBelow(Setting.GEMINI_RETRY_MAX_DELAY, Setting.GEMINI_RETRY_DELAY, problems);
+            if (isSet(Setting.REDIS_SENTINELS) && !isSet(Setting.REDIS_SENTINEL_MASTER)) {
+                problems.add(ConfigurationException.line(Setting.REDIS_SENTINEL_MASTER.name(), "",
+                        "must name the master when REDIS_SENTINELS is set"));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
+        }
+    }
+
+    private void notBelow(Setting max, Setting min, List<String> problems) {
+        if (getDuration(max).compareTo(getDuration(min)) < 0) {
+            problems.add(ConfigurationException.line(max.name(), get(max), "must not be shorter than "
+                    + min.name() + "=" + get(min)));
+        }
     }
 
     /** Settings from a plain map of env names, for tests: nothing read from disk. */
@@ -100,37 +134,27 @@ public final class Settings {
         return "default".equals(origin(s));
     }
 
+    /** A whole-number setting (checked when the settings loaded). */
     public int getInt(Setting s) {
         try {
             return Integer.parseInt(get(s));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(s.name() + " must be a whole number, not '" + get(s) + "'");
+            throw new ConfigurationException(s.name(), s.shown(get(s)), "must be a whole number");
         }
     }
 
+    /** A duration setting (checked when the settings loaded), read by the service's one duration parser. */
     public Duration getDuration(Setting s) {
-        return parseDuration(s.name(), get(s));
+        try {
+            return Durations.parse(get(s));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(s.name(), s.shown(get(s)), e.getMessage());
+        }
     }
 
-    /** "30s", "5m", "24h", "1d", "250ms"; a bare number is seconds. */
-    static Duration parseDuration(String name, String text) {
-        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(name + " must be a duration such as 30s, 5m or 24h, not '" + text + "'");
-        }
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        try {
-            long n = Long.parseLong(m.group(1));
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(name + " is out of range: '" + text + "'");
-        }
+    /** A true/false setting (checked when the settings loaded). */
+    public boolean getBoolean(Setting s) {
+        return Boolean.parseBoolean(get(s).strip());
     }
 
     /** Every non-secret setting under its property key, for Camel's property placeholders in the YAML routes. */
@@ -138,7 +162,8 @@ public final class Settings {
         Properties p = new Properties();
         for (Setting s : Setting.values()) {
             if (!s.secret()) {
-                p.setProperty(s.key(), get(s));
+                // a duration goes to Camel in milliseconds with its unit: no later reader can take it for another unit
+                p.setProperty(s.key(), s.isDuration() ? Durations.format(getDuration(s)) : get(s));
             }
         }
         return p;

@@ -8,6 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.camelmailer.config.ConfigurationException;
 import org.springframework.data.redis.connection.RedisPassword;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -64,12 +65,43 @@ public final class RedisConnection {
         return template;
     }
 
-    /** Fails with a message naming the (redacted) URL when Redis does not answer PING. */
+    /**
+     * Fails with a message naming the (redacted) URL when Redis does not answer PING; a password Redis refuses is a
+     * configuration error, not an outage.
+     */
     public static void verify(StringRedisTemplate template, String url) {
         try {
             template.execute((RedisCallback<String>) RedisConnectionCommands::ping);
         } catch (RuntimeException e) {
+            if (refusedCredentials(e)) {
+                throw new ConfigurationException("REDIS_URL", redact(url),
+                        "Redis refused the credentials (authentication failed): " + e.getMessage());
+            }
             throw new IllegalStateException("Redis at " + redact(url) + " does not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** WRONGPASS (ACL), NOAUTH (a password is needed) or "AUTH ... without any password configured". */
+    static boolean refusedCredentials(Throwable t) {
+        for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            String m = String.valueOf(e.getMessage());
+            if (e.getClass().getSimpleName().contains("AccessControl") || m.contains("WRONGPASS")
+                    || m.contains("NOAUTH") || m.contains("invalid password") || m.contains("without any password")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Refuses (IllegalArgumentException, saying why) a URL {@link #template} could not use. */
+    public static void checkUrl(String url) {
+        standalone(url);
+    }
+
+    /** Refuses a Sentinel address that is not host:port. */
+    public static void checkSentinel(String hostAndPort) {
+        if (!hostAndPort.matches("[A-Za-z0-9._-]+:\\d{1,5}") || Integer.parseInt(hostAndPort.replaceAll(".*:", "")) > 65535) {
+            throw new IllegalArgumentException("must be host:port");
         }
     }
 
@@ -92,7 +124,7 @@ public final class RedisConnection {
             try {
                 conf.setDatabase(Integer.parseInt(db));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("REDIS_URL: the database after '/' must be a number");
+                throw new IllegalArgumentException("the database after '/' must be a number");
             }
         }
         return conf;
@@ -117,7 +149,7 @@ public final class RedisConnection {
     private static Matcher parse(String url) {
         Matcher m = URL.matcher(url == null ? "" : url.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("REDIS_URL must look like redis://[user:password@]host:port/db or rediss://...");
+            throw new IllegalArgumentException("must look like redis://[user:password@]host:port/db or rediss://...");
         }
         return m;
     }

@@ -5,7 +5,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.DefaultEndpoint;
-import org.apache.camel.util.TimeUtils;
+import org.camelmailer.config.Durations;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /** The consuming end of one Redis queue key, with its concurrency, lease and polling options. */
@@ -71,9 +71,9 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
         return visibilityTimeout;
     }
 
-    /** How long a task stays with a worker that stops renewing its lease, e.g. "30s" or "5m". */
+    /** How long a task stays with a worker that stops renewing its lease, e.g. "30s" or "5m" (a bare number is seconds). */
     public void setVisibilityTimeout(String visibilityTimeout) {
-        this.visibilityTimeout = TimeUtils.toMilliSeconds(visibilityTimeout);
+        this.visibilityTimeout = positive("visibilityTimeout", visibilityTimeout);
     }
 
     public long getPollDelay() {
@@ -82,7 +82,7 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
 
     /** How long an idle worker waits before looking at an empty queue again. */
     public void setPollDelay(String pollDelay) {
-        this.pollDelay = TimeUtils.toMilliSeconds(pollDelay);
+        this.pollDelay = positive("pollDelay", pollDelay);
     }
 
     public long getShutdownTimeout() {
@@ -91,7 +91,7 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
 
     /** On stop, tasks still being worked on after this are handed back to the queue for another worker. */
     public void setShutdownTimeout(String shutdownTimeout) {
-        this.shutdownTimeout = TimeUtils.toMilliSeconds(shutdownTimeout);
+        this.shutdownTimeout = Durations.millis(shutdownTimeout);
     }
 
     public long getRetryDelay() {
@@ -100,6 +100,15 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
 
     /** When a route fails without handling the error, the task comes back after this delay. */
     public void setRetryDelay(String retryDelay) {
-        this.retryDelay = TimeUtils.toMilliSeconds(retryDelay);
+        this.retryDelay = Durations.millis(retryDelay);
+    }
+
+    /** Read like every duration of the service (a bare number is seconds); zero makes no sense for these. */
+    private static long positive(String option, String text) {
+        long millis = Durations.millis(text);
+        if (millis <= 0) {
+            throw new IllegalArgumentException(option + "=" + text + ": must be longer than 0");
+        }
+        return millis;
     }
 }

@@ -37,7 +37,19 @@ class RateLimiterTest {
 
     @Test
     void should_refuse_a_malformed_limit() {
-        assertThatThrownBy(() -> RateLimiter.of("lots")).hasMessageContaining("MAILER_RATE_LIMIT");
-        assertThatThrownBy(() -> RateLimiter.of("0/1s")).hasMessageContaining("MAILER_RATE_LIMIT");
+        for (String spec : new String[] {"lots", "0/1s", "5/0", "5/fortnight", "99999999999/1s"}) {
+            assertThatThrownBy(() -> RateLimiter.of(spec)).as(spec).hasMessageStartingWith("must look like 60/1m");
+        }
+    }
+
+    @Test
+    void should_read_a_bare_period_as_seconds_like_every_duration() {
+        // 60/60: sixty a minute, one a second once the burst is spent (Camel's TimeUtils read 60 as 60 ms)
+        RateLimiter limiter = RateLimiter.of("60/60");
+        for (int i = 0; i < 60; i++) {
+            assertThat(limiter.take("a", 0)).isZero();
+        }
+        assertThat(limiter.take("a", 0)).isBetween(SECOND - SECOND / 100, SECOND);
+        assertThat(limiter.take("a", SECOND)).isZero();
     }
 }

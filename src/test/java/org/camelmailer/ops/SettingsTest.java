@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import org.camelmailer.config.ConfigurationException;
+import org.camelmailer.config.Durations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -166,13 +168,14 @@ class SettingsTest {
             "24h, PT24H",
             "250ms, PT0.25S",
             "7, PT7S",
+            "300, PT5M",
             "1d, PT24H",
             "5M, PT5M"
     })
-    void should_parse_a_duration(String text, Duration expected) {
-        Settings s = Settings.of(Map.of("MAILER_VISIBILITY_TIMEOUT", text));
+    void should_parse_a_duration_with_a_bare_number_as_seconds(String text, Duration expected) {
+        Settings s = Settings.of(Map.of("MAILER_SHUTDOWN_TIMEOUT", text));
 
-        assertThat(s.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT)).isEqualTo(expected);
+        assertThat(s.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT)).isEqualTo(expected);
     }
 
     @Test
@@ -182,33 +185,99 @@ class SettingsTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"five minutes", "5 minutes", "-5s", "1.5h", "5w", "s"})
-    void should_reject_a_bad_duration_naming_the_setting(String text) {
-        Settings s = Settings.of(Map.of("MAILER_VISIBILITY_TIMEOUT", text));
+    @CsvSource({"300, 300000ms", "5m, 300000ms", "2500ms, 2500ms"})
+    void should_hand_durations_to_camel_in_milliseconds_with_their_unit(String text, String property) {
+        Settings s = Settings.of(Map.of("MAILER_SHUTDOWN_TIMEOUT", text));
 
-        assertThatThrownBy(() -> s.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("MAILER_VISIBILITY_TIMEOUT")
-                .hasMessageContaining(text);
+        assertThat(s.toCamelProperties()).containsEntry("mailer.shutdown-timeout", property);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"five minutes", "5 minutes", "-5s", "1.5h", "5w", "s"})
+    void should_reject_a_bad_duration_naming_the_setting_and_the_value(String text) {
+        assertThatThrownBy(() -> Settings.of(Map.of("MAILER_VISIBILITY_TIMEOUT", text)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("MAILER_VISIBILITY_TIMEOUT=" + text + ": must be " + Durations.FORM);
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"99999999999999999999s", "9999999999999999d"})
     void should_reject_an_out_of_range_duration_naming_the_setting(String text) {
-        Settings s = Settings.of(Map.of("MAILER_STATUS_TTL", text));
+        assertThatThrownBy(() -> Settings.of(Map.of("MAILER_STATUS_TTL", text)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("MAILER_STATUS_TTL=" + text + ": ");
+    }
 
-        assertThatThrownBy(() -> s.getDuration(Setting.MAILER_STATUS_TTL))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("MAILER_STATUS_TTL");
+    /** Values found accepted and misbehaving later, or refused without naming the setting. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "SMTP_PORT | 70000 | must be a port number from 1 to 65535",
+            "SMTP_PORT | smtp | must be a port number from 1 to 65535",
+            "SMTP_PORT | 0 | must be a port number from 1 to 65535",
+            "MAILER_HTTP_PORT | 70000 | must be a port number from 1 to 65535",
+            "MAILER_MAX_BODY_SIZE | 0 | must be a whole number from 1024 to 2147483647",
+            "MAILER_MAX_BODY_SIZE | -5 | must be a whole number from 1024 to 2147483647",
+            "MAILER_STATUS_TTL | 0 | must be at least 1 min",
+            "GEMINI_TIMEOUT | 0 | must be at least 1 s",
+            "MAILER_ROUTES_RELOAD | yes | must be true or false",
+            "MAILER_WORKER_CONCURRENCY | 0 | must be a whole number from 1 to 1000",
+            "MAILER_WORKER_CONCURRENCY | -1 | must be a whole number from 1 to 1000",
+            "MAILER_GEMINI_CONCURRENCY | 0 | must be a whole number from 1 to 5000",
+            "MAILER_MAX_ATTEMPTS | 0 | must be a whole number from 1 to 1000",
+            "MAILER_VISIBILITY_TIMEOUT | 0s | must be at least 3 s",
+            "MAILER_VISIBILITY_TIMEOUT | 2 | must be at least 3 s",
+            "MAILER_RETRY_DELAY | 0 | must be at least 1 ms",
+            "MAILER_ROLE | both | must be one of all, api, worker",
+            "SMTP_SECURITY | tls | must be one of ssl, starttls, none",
+            "SMTP_SERVER | smtp://mail.example.org | must be a host name or an IP address (no scheme, no port)",
+            "MAILER_HTTP_HOST | no-such-host.invalid | cannot be resolved to an address of this machine",
+            "MAILER_RATE_LIMIT | 0/1m | must look like 60/1m: requests per duration (a bare number is seconds: 60/60 is 60 a minute)",
+            "MAILER_RATE_LIMIT | lots | must look like 60/1m: requests per duration (a bare number is seconds: 60/60 is 60 a minute)",
+            "GEMINI_BASE_URL | generativelanguage.googleapis.com | must be an http:// or https:// URL without a query",
+            "GEMINI_MODEL | models/gemini pro | must be letters, digits, '.', '_' or '-' only",
+            "REDIS_SENTINELS | sentinel-1 | 'sentinel-1' must be host:port",
+    })
+    void should_refuse_a_setting_that_makes_no_sense_naming_it_and_its_value(String name, String value, String problem) {
+        assertThatThrownBy(() -> Settings.of(Map.of(name, value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(name + "=" + value + ": " + problem);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "MAILER_HTTP_PORT | 65535", "SMTP_PORT | 1", "MAILER_VISIBILITY_TIMEOUT | 3s", "MAILER_ROUTES_RELOAD | TRUE",
+            "MAILER_HTTP_HOST | localhost", "MAILER_HTTP_HOST | ::1", "MAILER_HTTP_HOST | 0.0.0.0", "MAILER_RATE_LIMIT | 60/60",
+            "SMTP_SECURITY | STARTTLS", "MAILER_MAX_BODY_SIZE | 1024", "SMTP_SERVER | smtp_relay.internal",
+            "SMTP_SERVER | 2001:db8::25", "MAILER_SHUTDOWN_TIMEOUT | 0"})
+    void should_accept_the_edges_of_what_makes_sense(String name, String value) {
+        assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
 
     @Test
-    void should_reject_a_non_numeric_whole_number_naming_the_setting() {
-        Settings s = Settings.of(Map.of("SMTP_PORT", "smtp"));
+    void should_list_every_wrong_setting_at_once() {
+        assertThatThrownBy(() -> Settings.of(Map.of("SMTP_PORT", "70000", "MAILER_ROUTES_RELOAD", "yes")))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "SMTP_PORT=70000: must be a port number from 1 to 65535",
+                        "MAILER_ROUTES_RELOAD=yes: must be true or false"));
+    }
 
-        assertThatThrownBy(() -> s.getInt(Setting.SMTP_PORT))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("SMTP_PORT");
+    @Test
+    void should_refuse_a_maximum_retry_delay_below_the_first_one() {
+        assertThatThrownBy(() -> Settings.of(Map.of("MAILER_RETRY_DELAY", "1m", "MAILER_RETRY_MAX_DELAY", "30s")))
+                .hasMessage("MAILER_RETRY_MAX_DELAY=30s: must not be shorter than MAILER_RETRY_DELAY=1m");
+    }
+
+    @Test
+    void should_refuse_sentinels_without_a_master_name() {
+        assertThatThrownBy(() -> Settings.of(Map.of("REDIS_SENTINELS", "s1:26379,s2:26379")))
+                .hasMessage("REDIS_SENTINEL_MASTER=: must name the master when REDIS_SENTINELS is set");
+    }
+
+    @Test
+    void should_never_show_a_secret_in_a_refusal() {
+        assertThatThrownBy(() -> Settings.of(Map.of("REDIS_URL", "redis://user:s3cr3t-pw@redis:6379/x")))
+                .hasMessage("REDIS_URL=redis://user:***@redis:6379/x: the database after '/' must be a number")
+                .hasMessageNotContaining("s3cr3t-pw");
     }
 
     @Test
