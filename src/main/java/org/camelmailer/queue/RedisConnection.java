@@ -73,24 +73,25 @@ public final class RedisConnection {
         try {
             template.execute((RedisCallback<String>) RedisConnectionCommands::ping);
         } catch (RuntimeException e) {
-            if (refusedCredentials(e)) {
+            Throwable refusal = refusedCredentials(e);
+            if (refusal != null) {
                 throw new ConfigurationException("REDIS_URL", redact(url),
-                        "Redis refused the credentials (authentication failed): " + e.getMessage());
+                        "Redis refused the credentials (authentication failed): " + refusal.getMessage());
             }
             throw new IllegalStateException("Redis at " + redact(url) + " does not answer: " + e.getMessage(), e);
         }
     }
 
-    /** WRONGPASS (ACL), NOAUTH (a password is needed) or "AUTH ... without any password configured". */
-    static boolean refusedCredentials(Throwable t) {
+    /** The error saying WRONGPASS (ACL), NOAUTH (a password is needed) or "AUTH ... without any password", or null. */
+    static Throwable refusedCredentials(Throwable t) {
         for (Throwable e = t; e != null; e = e.getCause() == e ? null : e.getCause()) {
             String m = String.valueOf(e.getMessage());
-            if (e.getClass().getSimpleName().contains("AccessControl") || m.contains("WRONGPASS")
-                    || m.contains("NOAUTH") || m.contains("invalid password") || m.contains("without any password")) {
-                return true;
+            if (m.contains("WRONGPASS") || m.contains("NOAUTH") || m.contains("invalid password")
+                    || m.contains("without any password")) {
+                return e;
             }
         }
-        return false;
+        return null;
     }
 
     /** Refuses (IllegalArgumentException, saying why) a URL {@link #template} could not use. */
