@@ -1,17 +1,19 @@
 package org.camelmailer.queue;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Suspendable;
 import org.apache.camel.support.DefaultConsumer;
+import org.camelmailer.config.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,8 +24,16 @@ import org.slf4j.LoggerFactory;
  */
 public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
 
-    /** Exchange property holding the exact queue entry, for routes that retry or dead-letter it themselves. */
+    /** Exchange property holding the exact queue entry (also the body the route starts with). */
     public static final String PAYLOAD = "redisQueuePayload";
+    /** Exchange property holding the {@link TaskQueue.Lease} of this claim: routes that settle the entry themselves use it. */
+    public static final String LEASE = "redisQueueLease";
+    /**
+     * Exchange property holding a {@link BooleanSupplier}: true while this claim still holds its lease (a round trip to
+     * Redis only when the last renewal is older than a third of the lease, e.g. after the process was paused). A route
+     * asks it before a step that must not run twice, such as handing a mail to SMTP.
+     */
+    public static final String LEASE_HELD = "redisQueueLeaseHeld";
     /** Exchange property holding the {@link TaskQueue} the entry came from: retries and dead letters go through it. */
     public static final String QUEUE = "redisQueue";
     /**
@@ -44,10 +54,49 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     private ScheduledExecutorService leaseRenewer;
     private volatile boolean redisDown;
     /**
-     * Entries this process holds right now: their leases are renewed, and they are handed back if a stop
+     * Leases this process holds right now, by member: renewed every third of the lease, and handed back if a stop
      * outlasts the shutdown timeout.
      */
-    private final Set<String> held = ConcurrentHashMap.newKeySet();
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    /** A lease in hand, and until when (System.nanoTime) the last renewal vouches for it. */
+    private final class Held implements BooleanSupplier {
+        final TaskQueue.Lease lease;
+        volatile long vouchedUntil;
+        volatile boolean lost;
+
+        Held(TaskQueue.Lease lease, long claimedAt) {
+            this.lease = lease;
+            this.vouchedUntil = claimedAt + leaseLength().toNanos() * 2 / 3;
+        }
+
+        /** Renews the lease in Redis; false (and lost from now on) when it ran out and the entry was handed back. */
+        boolean renew() {
+            long asked = System.nanoTime();
+            if (queue.renew(lease, leaseLength())) {
+                vouchedUntil = asked + leaseLength().toNanos() * 2 / 3;
+                return true;
+            }
+            if (!lost) {
+                lost = true;
+                LOG.warn("a lease on {} ran out before it was renewed (the process was paused or Redis was away for "
+                        + "over {}): the task is another worker's now", queue.key(), Durations.describe(leaseLength()));
+            }
+            return false;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            if (lost) {
+                return false;
+            }
+            return System.nanoTime() - vouchedUntil < 0 || renew();
+        }
+    }
+
+    private Duration leaseLength() {
+        return lease;
+    }
 
     RedisQueueConsumer(RedisQueueEndpoint endpoint, Processor processor, TaskQueue queue) {
         super(endpoint, processor);
@@ -135,10 +184,15 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
 
     /** Null when the queue is empty or Redis is unreachable (then after a pause: workers resume on their own). */
     private TaskQueue.Claimed claim() throws InterruptedException {
+        long claimedAt = System.nanoTime();
         try {
             TaskStatusStore statuses = getEndpoint().getStatusStore();
             TaskQueue.Claimed claimed = statuses != null ? statuses.claimMarkingProcessing(queue, lease)
                     : claimedOrNull(queue.claim(lease));
+            if (claimed != null) {
+                // in hand (and renewed) from the claim on, before a worker thread picks it up
+                held.put(claimed.lease().member(), new Held(claimed.lease(), claimedAt));
+            }
             if (redisDown) {
                 redisDown = false;
                 LOG.info("Redis answers again: worker on {} resumes", queue.key());
@@ -154,15 +208,15 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
-    private static TaskQueue.Claimed claimedOrNull(String payload) {
-        return payload == null ? null : new TaskQueue.Claimed(payload, null);
+    private static TaskQueue.Claimed claimedOrNull(TaskQueue.Lease lease) {
+        return lease == null ? null : new TaskQueue.Claimed(lease, null);
     }
 
     /** Tasks still running at the deadline go back to the queue now, not after their lease. */
     private void handBack() {
-        for (String payload : held) {
+        for (Held h : held.values()) {
             try {
-                if (queue.retryLater(payload, payload, Duration.ZERO)) {
+                if (queue.retryLater(h.lease, h.lease.payload(), Duration.ZERO)) {
                     LOG.warn("shutdown: a task still in progress was handed back to the queue");
                 }
             } catch (RuntimeException e) {
@@ -172,19 +226,21 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     }
 
     private void handle(TaskQueue.Claimed claimed) {
-        String payload = claimed.payload();
-        held.add(payload);
+        String member = claimed.lease().member();
         try {
-            process(payload, claimed.alreadySent());
+            process(held.get(member), claimed.alreadySent());
         } finally {
-            held.remove(payload);
+            held.remove(member);
         }
     }
 
-    private void process(String payload, Boolean alreadySent) {
+    private void process(Held lease, Boolean alreadySent) {
+        String payload = lease.lease.payload();
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(payload);
         exchange.setProperty(PAYLOAD, payload);
+        exchange.setProperty(LEASE, lease.lease);
+        exchange.setProperty(LEASE_HELD, lease);
         exchange.setProperty(QUEUE, queue);
         if (alreadySent != null) {
             exchange.setProperty(ALREADY_SENT, alreadySent);
@@ -197,12 +253,12 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         try {
             if (exchange.getException() == null) {
                 if (!exchange.getProperty(ACKNOWLEDGED, false, Boolean.class)) {
-                    queue.acknowledge(payload);
+                    queue.acknowledge(lease.lease);
                 }
             } else {
                 getExceptionHandler().handleException("task handed back to the queue", exchange,
                         exchange.getException());
-                queue.retryLater(payload, payload, Duration.ofMillis(getEndpoint().getRetryDelay()));
+                queue.retryLater(lease.lease, payload, Duration.ofMillis(getEndpoint().getRetryDelay()));
             }
         } catch (RuntimeException e) {
             // Redis went away: the lease runs out and the task is handed out again (and skipped if sent)
@@ -214,9 +270,11 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     }
 
     private void renewHeld() {
-        for (String payload : held) {
+        for (Held h : held.values()) {
             try {
-                queue.renew(payload, lease);
+                if (!h.lost) {
+                    h.renew();
+                }
             } catch (RuntimeException e) {
                 LOG.debug("lease renewal failed: {}", e.getMessage());
                 return;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -64,6 +65,17 @@ public final class TaskLifecycle {
         }
     }
 
+    /**
+     * Just before the mail goes to SMTP: this worker must still hold the task's lease. A worker paused past its lease
+     * (a GC pause, a stopped VM, Redis away) has lost the task to another claimer and must not mail it as well.
+     */
+    public void confirmLease(Exchange exchange) {
+        BooleanSupplier held = exchange.getProperty(RedisQueueConsumer.LEASE_HELD, BooleanSupplier.class);
+        if (held != null && !held.getAsBoolean()) {
+            throw new LeaseLostException(exchange.getVariable("taskId", String.class));
+        }
+    }
+
     /** Recorded before the queue entry is acknowledged, so a crash in between cannot mail twice. */
     public void sent(Exchange exchange) throws InterruptedException {
         MailTask task = exchange.getVariable("task", MailTask.class);
@@ -84,12 +96,12 @@ public final class TaskLifecycle {
         long deadline = System.nanoTime() + recordSentWithin.toNanos();
         boolean waited = false;
         TaskQueue queue = exchange.getProperty(RedisQueueConsumer.QUEUE, TaskQueue.class);
-        String payload = exchange.getProperty(RedisQueueConsumer.PAYLOAD, String.class);
+        TaskQueue.Lease lease = exchange.getProperty(RedisQueueConsumer.LEASE, TaskQueue.Lease.class);
         while (true) {
             try {
-                if (queue != null && payload != null) {
-                    // the queue entry is acknowledged in the same round trip
-                    statuses.sentAndAcknowledged(task.taskId(), task.attempt() + 1, enhanced, note, queue, payload);
+                if (queue != null && lease != null) {
+                    // this claim's lease ends in the same round trip
+                    statuses.sentAndAcknowledged(task.taskId(), task.attempt() + 1, enhanced, note, queue, lease);
                     exchange.setProperty(RedisQueueConsumer.ACKNOWLEDGED, true);
                 } else {
                     statuses.sent(task.taskId(), task.attempt() + 1, enhanced, note);
@@ -118,6 +130,12 @@ public final class TaskLifecycle {
         MailTask task = exchange.getVariable("task", MailTask.class);
         String payload = exchange.getProperty(RedisQueueConsumer.PAYLOAD, String.class);
         TaskQueue queue = exchange.getProperty(RedisQueueConsumer.QUEUE, TaskQueue.class);
+        TaskQueue.Lease lease = exchange.getProperty(RedisQueueConsumer.LEASE, TaskQueue.Lease.class);
+        if (leaseLost(cause)) {
+            // nothing was mailed and the task is another claimer's now: no status, no retry, no dead letter from here
+            LOG.warn("task {} not mailed by this worker: its lease ran out and another worker has it", task.taskId());
+            return;
+        }
         DeliveryFailure classified = SmtpFailureClassifier.classify(cause);
         // an SMTP server's reply may echo anything it was sent: redacted before it is logged or stored
         DeliveryFailure failure = new DeliveryFailure(classified.kind(), classified.smtpCode(),
@@ -126,8 +144,15 @@ public final class TaskLifecycle {
         if (task == null) {
             // the entry is not even a task: nothing to retry
             String reason = "unreadable task: " + failure.reason();
-            String taskId = failNamedTask(exchange, payload, reason);
-            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, taskId, reason, queue));
+            JsonNode named = namedTask(exchange, payload);
+            String taskId = named == null ? null : named.path("task_id").textValue();
+            String record = deadLetter(payload, taskId, reason, queue);
+            if (taskId != null) {
+                statuses.failedAndDeadLettered(taskId, named.path("attempt").asInt(0) + 1, reason, queue, lease,
+                        DEAD_LETTERS, record);
+            } else {
+                queue.moveTo(lease, DEAD_LETTERS, record);
+            }
             metrics.failed(true);
             LOG.error("unreadable queue entry{} moved to {}: {}", taskId == null ? "" : " naming task " + taskId,
                     DEAD_LETTERS, failure.reason());
@@ -136,35 +161,54 @@ public final class TaskLifecycle {
         int attempts = task.attempt() + 1;
         if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.createdAt())) {
             Duration delay = retries.backoff(attempts);
-            statuses.update(task.taskId(), TaskStatusStore.RETRYING, attempts, failure.reason());
-            queue.retryLater(payload, JSON.writeValueAsString(task.nextAttempt()), delay);
-            metrics.retried();
-            LOG.warn("task {} attempt {} failed ({}): retry in {}s", task.taskId(), attempts, failure.reason(),
-                    delay.toSeconds());
+            TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, failure.reason(),
+                    queue, lease, JSON.writeValueAsString(task.nextAttempt()), delay);
+            if (settled == TaskStatusStore.Settled.DONE) {
+                metrics.retried();
+                LOG.warn("task {} attempt {} failed ({}): retry in {}s", task.taskId(), attempts, failure.reason(),
+                        delay.toSeconds());
+            } else {
+                notSettled(task, attempts, failure, settled);
+            }
         } else {
-            statuses.update(task.taskId(), TaskStatusStore.FAILED, attempts, failure.reason());
-            queue.moveTo(payload, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason(), queue));
-            metrics.failed(true);
-            LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, failure.reason());
+            TaskStatusStore.Settled settled = statuses.failedAndDeadLettered(task.taskId(), attempts, failure.reason(),
+                    queue, lease, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason(), queue));
+            if (settled == TaskStatusStore.Settled.DONE) {
+                metrics.failed(true);
+                LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, failure.reason());
+            } else {
+                notSettled(task, attempts, failure, settled);
+            }
         }
     }
 
+    private static boolean leaseLost(Throwable cause) {
+        for (Throwable e = cause; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof LeaseLostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A failure this worker may not record: its lease is gone, or an earlier holder already mailed the task. */
+    private static void notSettled(MailTask task, int attempts, DeliveryFailure failure, TaskStatusStore.Settled settled) {
+        LOG.warn("task {} attempt {} failed ({}), {}", task.taskId(), attempts, failure.reason(),
+                settled == TaskStatusStore.Settled.ALREADY_SENT ? "but an earlier attempt was recorded sent: nothing to retry"
+                        : "but its lease ran out meanwhile: the worker that claimed it since decides");
+    }
+
     /**
-     * An entry that is JSON with a task_id but no readable task: the claim marked that task processing (the
-     * consumer then says it was not already sent), so its record says failed rather than processing until its TTL.
-     * Returns the id, or null when the claim marked nothing.
+     * An entry that is JSON with a task_id but no readable task: the claim marked that task processing (the consumer
+     * then says it was not already sent), so its record is to say failed rather than processing until its TTL. The
+     * entry as JSON, or null when the claim marked nothing.
      */
-    private String failNamedTask(Exchange exchange, String payload, String reason) {
+    private static JsonNode namedTask(Exchange exchange, String payload) {
         if (!Boolean.FALSE.equals(exchange.getProperty(RedisQueueConsumer.ALREADY_SENT, Boolean.class))) {
             return null;
         }
         try {
-            JsonNode named = JSON.readTree(payload);
-            String taskId = named.path("task_id").textValue();
-            if (taskId != null) {
-                statuses.update(taskId, TaskStatusStore.FAILED, named.path("attempt").asInt(0) + 1, reason);
-            }
-            return taskId;
+            return JSON.readTree(payload);
         } catch (JsonProcessingException e) {
             return null; // Redis' JSON reader took what Jackson does not: the record expires with its TTL
         }

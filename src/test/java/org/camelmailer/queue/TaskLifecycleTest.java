@@ -38,7 +38,7 @@ class TaskLifecycleTest {
     }
 
     TaskLifecycle lifecycle(Duration recordSentWithin) {
-        return new TaskLifecycle(statuses, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofHours(1)),
+        return new TaskLifecycle(statuses, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofDays(3650)),
                 MailerMetrics.none(), UnaryOperator.identity(), recordSentWithin);
     }
 
@@ -78,11 +78,11 @@ class TaskLifecycleTest {
     void should_acknowledge_the_queue_entry_in_the_same_write_as_sent() throws Exception {
         TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
         server.redis().opsForList().leftPush("mailer:queue", "entry-t1");
-        String payload = queue.claim(Duration.ofMinutes(1));
+        TaskQueue.Lease lease = queue.claim(Duration.ofMinutes(1));
         statuses.queued(task());
         Exchange exchange = mailed(task());
         exchange.setProperty(RedisQueueConsumer.QUEUE, queue);
-        exchange.setProperty(RedisQueueConsumer.PAYLOAD, payload);
+        exchange.setProperty(RedisQueueConsumer.LEASE, lease);
 
         lifecycle(Duration.ofMinutes(1)).sent(exchange);
 
@@ -117,6 +117,7 @@ class TaskLifecycleTest {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getIn().setBody(claimed.payload());
         exchange.setProperty(RedisQueueConsumer.PAYLOAD, claimed.payload());
+        exchange.setProperty(RedisQueueConsumer.LEASE, claimed.lease());
         exchange.setProperty(RedisQueueConsumer.QUEUE, queue);
         exchange.setProperty(RedisQueueConsumer.ALREADY_SENT, claimed.alreadySent());
         TaskLifecycle lifecycle = lifecycle(Duration.ofMinutes(1));
@@ -139,5 +140,94 @@ class TaskLifecycleTest {
 
         assertThatThrownBy(() -> lifecycle(Duration.ofMillis(600)).sent(mailed(task())))
                 .isInstanceOf(RedisConnectionFailureException.class);
+    }
+
+    /** A claim of t1 whose delivery failed with {@code failure}, as the worker's error handler sees it. */
+    Exchange failedDelivery(TaskQueue queue, TaskQueue.Lease lease, Exception failure) throws Exception {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.getIn().setBody(lease.payload());
+        exchange.setProperty(RedisQueueConsumer.PAYLOAD, lease.payload());
+        exchange.setProperty(RedisQueueConsumer.LEASE, lease);
+        exchange.setProperty(RedisQueueConsumer.QUEUE, queue);
+        exchange.setProperty(RedisQueueConsumer.ALREADY_SENT, false);
+        lifecycle(Duration.ofMinutes(1)).begin(exchange);
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure);
+        return exchange;
+    }
+
+    /** t1 claimed once with a lease that ran out, then claimed again by another worker: {expired, current}. */
+    TaskQueue.Lease[] claimedTwice(TaskQueue queue) throws Exception {
+        server.redis().opsForList().leftPush("mailer:queue",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task()));
+        TaskQueue.Lease expired = statuses.claimMarkingProcessing(queue, Duration.ofMillis(50)).lease();
+        TaskQueue.Lease current = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1)), java.util.Objects::nonNull)
+                .lease();
+        return new TaskQueue.Lease[] {expired, current};
+    }
+
+    @Test
+    void should_leave_status_and_queue_to_the_new_claimer_when_a_holder_fails_after_its_lease_ran_out() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        TaskQueue.Lease[] leases = claimedTwice(queue);
+
+        // the first holder comes back from a pause and its SMTP attempt fails: transient, then permanent
+        TaskLifecycle lifecycle = lifecycle(Duration.ofMinutes(1));
+        lifecycle.failed(failedDelivery(queue, leases[0], new java.net.SocketTimeoutException("Read timed out")));
+        lifecycle.failed(failedDelivery(queue, leases[0], new IllegalArgumentException("bad address")));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "processing").containsEntry("error", null);
+        assertThat(server.redis().opsForZSet().range(queue.inflightKey(), 0, -1)).containsExactly(leases[1].member());
+        assertThat(queue.depth()).as("nothing scheduled for a retry").isZero();
+        assertThat(server.redis().hasKey(TaskLifecycle.DEAD_LETTERS)).isFalse();
+    }
+
+    @Test
+    void should_not_mark_failed_or_dead_letter_a_task_an_earlier_holder_recorded_sent() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        TaskQueue.Lease[] leases = claimedTwice(queue);
+        // the first holder's mail was accepted after all: it records sent
+        statuses.sentAndAcknowledged("t1", 1, false, null, queue, leases[0]);
+        assertThat(server.redis().opsForZSet().range(queue.inflightKey(), 0, -1)).as("the other lease stays")
+                .containsExactly(leases[1].member());
+
+        // the second holder's attempt fails for good
+        lifecycle(Duration.ofMinutes(1)).failed(failedDelivery(queue, leases[1], new IllegalArgumentException("bad")));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "sent");
+        assertThat(queue.inflight()).as("its lease ended").isZero();
+        assertThat(server.redis().hasKey(TaskLifecycle.DEAD_LETTERS)).isFalse();
+    }
+
+    @Test
+    void should_refuse_to_mail_once_the_lease_is_known_lost_and_then_write_nothing() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        TaskQueue.Lease[] leases = claimedTwice(queue);
+        Exchange exchange = failedDelivery(queue, leases[0], null);
+        exchange.setProperty(RedisQueueConsumer.LEASE_HELD, (java.util.function.BooleanSupplier) () -> false);
+        TaskLifecycle lifecycle = lifecycle(Duration.ofMinutes(1));
+
+        LeaseLostException lost = assertThrows(LeaseLostException.class, () -> lifecycle.confirmLease(exchange));
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new org.apache.camel.RuntimeCamelException(lost));
+        lifecycle.failed(exchange);
+
+        assertThat(statuses.find("t1")).containsEntry("status", "processing");
+        assertThat(server.redis().opsForZSet().range(queue.inflightKey(), 0, -1)).containsExactly(leases[1].member());
+    }
+
+    @Test
+    void should_retry_a_transient_failure_while_the_lease_is_held() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        TaskQueue.Lease[] leases = claimedTwice(queue);
+
+        lifecycle(Duration.ofMinutes(1)).failed(failedDelivery(queue, leases[1], new java.net.ConnectException("refused")));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "retrying").containsEntry("attempts", 1);
+        assertThat(queue.inflight()).isZero();
+        assertThat(queue.depth()).as("scheduled for its retry").isEqualTo(1);
     }
 }

@@ -56,8 +56,8 @@ class TaskQueueTest {
     void should_hand_out_the_oldest_entry_first() {
         push(task("first"), task("second"));
 
-        assertThat(queue.claim(LONG_LEASE)).isEqualTo(task("first"));
-        assertThat(queue.claim(LONG_LEASE)).isEqualTo(task("second"));
+        assertThat(queue.claim(LONG_LEASE).payload()).isEqualTo(task("first"));
+        assertThat(queue.claim(LONG_LEASE).payload()).isEqualTo(task("second"));
     }
 
     @Test
@@ -69,22 +69,25 @@ class TaskQueueTest {
     void should_hold_a_claimed_entry_as_inflight() {
         push(task("a"));
 
-        String payload = queue.claim(LONG_LEASE);
+        TaskQueue.Lease lease = queue.claim(LONG_LEASE);
 
         assertThat(queue.inflight()).isEqualTo(1);
         assertThat(queue.depth()).isZero();
-        assertThat(redis.opsForZSet().score(KEY + ":inflight", payload)).isNotNull();
+        assertThat(lease.payload()).isEqualTo(task("a"));
+        assertThat(lease.member()).as("a member of its own per claim").matches("[0-9a-z]+\\.1\\|\\{.*")
+                .endsWith("|" + task("a"));
+        assertThat(redis.opsForZSet().score(KEY + ":inflight", lease.member())).isNotNull();
     }
 
     @Test
     void should_forget_an_acknowledged_entry() {
         push(task("a"));
-        String payload = queue.claim(LONG_LEASE);
+        TaskQueue.Lease lease = queue.claim(LONG_LEASE);
 
-        assertThat(queue.acknowledge(payload)).isTrue();
+        assertThat(queue.acknowledge(lease)).isTrue();
 
         assertThat(queue.inflight()).isZero();
-        assertThat(queue.acknowledge(payload)).as("second acknowledge").isFalse();
+        assertThat(queue.acknowledge(lease)).as("second acknowledge").isFalse();
     }
 
     @Test
@@ -98,60 +101,90 @@ class TaskQueueTest {
     @Test
     void should_hand_out_an_entry_again_when_its_lease_runs_out() {
         push(task("a"));
-        String payload = queue.claim(Duration.ofMillis(200));
+        TaskQueue.Lease first = queue.claim(Duration.ofMillis(200));
 
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> queue.claim(LONG_LEASE), p -> payload.equals(p));
+        TaskQueue.Lease second = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> queue.claim(LONG_LEASE), java.util.Objects::nonNull);
 
+        assertThat(second.payload()).isEqualTo(first.payload());
+        assertThat(second.member()).isNotEqualTo(first.member());
         assertThat(queue.inflight()).isEqualTo(1);
         assertThat(queue.depth()).isZero();
+    }
+
+    /** The fence: a holder whose lease ran out and was claimed again can no longer touch the entry. */
+    @Test
+    void should_leave_the_new_claimer_alone_when_an_expired_holder_settles() {
+        push(task("a"));
+        TaskQueue.Lease expired = queue.claim(Duration.ofMillis(100));
+        TaskQueue.Lease current = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> queue.claim(LONG_LEASE), java.util.Objects::nonNull);
+
+        assertThat(queue.renew(expired, LONG_LEASE)).as("renew").isFalse();
+        assertThat(queue.acknowledge(expired)).as("acknowledge").isFalse();
+        assertThat(queue.retryLater(expired, task("a"), Duration.ZERO)).as("retry").isFalse();
+        assertThat(queue.moveTo(expired, "mailer:dead", "record")).as("dead letter").isFalse();
+
+        assertThat(redis.opsForZSet().range(KEY + ":inflight", 0, -1)).containsExactly(current.member());
+        assertThat(queue.depth()).isZero();
+        assertThat(redis.hasKey("mailer:dead")).isFalse();
+        assertThat(queue.renew(current, LONG_LEASE)).isTrue();
+        assertThat(queue.acknowledge(current)).isTrue();
+    }
+
+    @Test
+    void should_hand_back_an_expired_entry_left_by_a_version_without_lease_members() {
+        // an entry an older version leased under its own text: reaped as itself
+        redis.opsForZSet().add(KEY + ":inflight", task("old"), 0);
+
+        assertThat(queue.claim(LONG_LEASE).payload()).isEqualTo(task("old"));
     }
 
     @Test
     void should_keep_a_renewed_lease_past_its_first_deadline() {
         push(task("a"));
-        String payload = queue.claim(Duration.ofMillis(300));
+        TaskQueue.Lease lease = queue.claim(Duration.ofMillis(300));
 
-        assertThat(queue.renew(payload, Duration.ofSeconds(10))).isTrue();
+        assertThat(queue.renew(lease, Duration.ofSeconds(10))).isTrue();
 
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
                 .until(() -> queue.claim(LONG_LEASE) == null);
-        assertThat(queue.acknowledge(payload)).isTrue();
+        assertThat(queue.acknowledge(lease)).isTrue();
     }
 
     @Test
     void should_refuse_to_renew_an_entry_that_is_not_held() {
-        assertThat(queue.renew(task("nobody"), LONG_LEASE)).isFalse();
+        assertThat(queue.renew(TaskQueue.Lease.of("7|" + task("nobody")), LONG_LEASE)).isFalse();
         assertThat(queue.inflight()).isZero();
     }
 
     @Test
     void should_hide_a_retried_entry_until_it_is_due_then_hand_out_the_new_payload() {
         push(task("a"));
-        String payload = queue.claim(LONG_LEASE);
+        TaskQueue.Lease lease = queue.claim(LONG_LEASE);
         String next = task("a").replace("\"attempt\":0", "\"attempt\":1");
 
-        assertThat(queue.retryLater(payload, next, Duration.ofSeconds(1))).isTrue();
+        assertThat(queue.retryLater(lease, next, Duration.ofSeconds(1))).isTrue();
 
         assertThat(queue.inflight()).isZero();
         assertThat(queue.depth()).isEqualTo(1);
         assertThat(queue.claim(LONG_LEASE)).as("claim before the delay").isNull();
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
-                .until(() -> queue.claim(LONG_LEASE), next::equals);
+                .until(() -> queue.claim(LONG_LEASE), l -> l != null && next.equals(l.payload()));
     }
 
     @Test
     void should_not_retry_an_entry_that_is_not_held() {
-        assertThat(queue.retryLater(task("a"), task("a"), Duration.ZERO)).isFalse();
+        assertThat(queue.retryLater(TaskQueue.Lease.of("1|" + task("a")), task("a"), Duration.ZERO)).isFalse();
         assertThat(queue.depth()).isZero();
     }
 
     @Test
     void should_move_a_held_entry_to_the_dead_letter_list() {
         push(task("a"));
-        String payload = queue.claim(LONG_LEASE);
+        TaskQueue.Lease lease = queue.claim(LONG_LEASE);
 
-        assertThat(queue.moveTo(payload, "mailer:dead", "{\"task_id\":\"a\",\"error\":\"550\"}")).isTrue();
+        assertThat(queue.moveTo(lease, "mailer:dead", "{\"task_id\":\"a\",\"error\":\"550\"}")).isTrue();
 
         assertThat(redis.opsForList().range("mailer:dead", 0, -1)).containsExactly("{\"task_id\":\"a\",\"error\":\"550\"}");
         assertThat(queue.inflight()).isZero();
@@ -160,16 +193,16 @@ class TaskQueueTest {
 
     @Test
     void should_not_dead_letter_an_entry_that_is_not_held() {
-        assertThat(queue.moveTo(task("a"), "mailer:dead", "record")).isFalse();
+        assertThat(queue.moveTo(TaskQueue.Lease.of("1|" + task("a")), "mailer:dead", "record")).isFalse();
         assertThat(redis.hasKey("mailer:dead")).isFalse();
     }
 
     @Test
     void should_count_ready_and_delayed_entries_but_not_inflight_ones_in_depth() {
         push(task("a"), task("b"), task("c"));
-        String a = queue.claim(LONG_LEASE);
+        TaskQueue.Lease a = queue.claim(LONG_LEASE);
         queue.claim(LONG_LEASE);
-        queue.retryLater(a, a, Duration.ofMinutes(5));
+        queue.retryLater(a, a.payload(), Duration.ofMinutes(5));
 
         assertThat(queue.depth()).isEqualTo(2);
         assertThat(queue.inflight()).isEqualTo(1);
@@ -190,8 +223,8 @@ class TaskQueueTest {
                 claimers.add(CompletableFuture.supplyAsync(() -> {
                     awaitQuietly(start);
                     List<String> mine = new ArrayList<>();
-                    for (String p = queue.claim(LONG_LEASE); p != null; p = queue.claim(LONG_LEASE)) {
-                        mine.add(p);
+                    for (TaskQueue.Lease l = queue.claim(LONG_LEASE); l != null; l = queue.claim(LONG_LEASE)) {
+                        mine.add(l.payload());
                     }
                     return mine;
                 }, threads));
@@ -221,9 +254,9 @@ class TaskQueueTest {
     @Test
     void should_store_entries_as_plain_json_text() {
         push(task("held"), task("later"), task("ready"));
-        String held = queue.claim(LONG_LEASE);
-        String later = queue.claim(LONG_LEASE);
-        queue.retryLater(later, later, Duration.ofMinutes(5));
+        TaskQueue.Lease held = queue.claim(LONG_LEASE);
+        TaskQueue.Lease later = queue.claim(LONG_LEASE);
+        queue.retryLater(later, later.payload(), Duration.ofMinutes(5));
 
         List<byte[]> raw = redis.execute((RedisCallback<List<byte[]>>) c -> {
             List<byte[]> all = new ArrayList<>(c.listCommands().lRange(bytes(KEY), 0, -1));
@@ -233,12 +266,11 @@ class TaskQueueTest {
         });
 
         assertThat(raw).hasSize(3);
-        assertThat(raw).allSatisfy(b -> {
-            assertThat(b[0]).as("no Java serialisation header").isEqualTo((byte) '{');
-            assertThat(new String(b, StandardCharsets.UTF_8)).startsWith("{\"task_id\":");
-        });
+        // a held entry is its lease token, '|' and the entry's JSON text
+        assertThat(raw).map(b -> new String(b, StandardCharsets.UTF_8).replaceFirst("^[0-9a-z.]+\\|", "")).allSatisfy(text ->
+                assertThat(text).as("no Java serialisation header").startsWith("{\"task_id\":"));
         assertThat(raw).map(b -> new String(b, StandardCharsets.UTF_8))
-                .containsExactlyInAnyOrder(task("ready"), held, later);
+                .containsExactlyInAnyOrder(task("ready"), held.member(), later.payload());
         assertThat(raw).noneSatisfy(b -> assertThat(b).startsWith((byte) 0xAC, (byte) 0xED));
     }
 

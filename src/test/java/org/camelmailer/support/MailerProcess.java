@@ -113,6 +113,23 @@ public final class MailerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** kill -STOP: the process stands still (a long GC pause, a stopped VM) until {@link #resume}. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** kill -CONT after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited with " + exit);
+        }
+    }
+
     /** kill -9: no shutdown hook, no cleanup, like a crash. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
