@@ -33,7 +33,7 @@ public enum Setting {
     MAILER_ROLE("mailer.role", "all", Check.oneOf("all", "api", "worker")),
     MAILER_API_KEY("mailer.api-key", "", Check.any(), true),
     MAILER_SHUTDOWN_TIMEOUT("mailer.shutdown-timeout", "20s", Check.duration(Duration.ZERO, "")),
-    MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", "", Check.listOf(Check.host())),
+    MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", "", Check.listOf(Check.domain())),
     MAILER_RATE_LIMIT("mailer.rate-limit", "", Check.parses(RateLimiter::of)),
     MAILER_ROUTES_RELOAD("mailer.routes-reload", "false", Check.bool()),
     MAILER_HTTP_HOST("mailer.http.host", "127.0.0.1", Check.resolvable()),
