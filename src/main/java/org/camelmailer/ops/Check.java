@@ -106,6 +106,19 @@ interface Check {
                 : "must be a host name or an IP address (no scheme, no port)";
     }
 
+    /** One e-mail address, with a display name or without (SENDER_EMAIL): what the mail composer will parse. */
+    static Check emailAddress() {
+        return v -> {
+            try {
+                EmailAddress.parse(v);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "must be one e-mail address such as mailer@example.org or 'Mailer <mailer@example.org>': it "
+                        + e.getMessage();
+            }
+        };
+    }
+
     /** A domain name, internationalised or not (a recipient allow-list entry); no IP address. */
     static Check domain() {
         return v -> {
