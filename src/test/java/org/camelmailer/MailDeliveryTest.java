@@ -6,10 +6,14 @@ import static org.awaitility.Awaitility.await;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.Session;
@@ -61,6 +65,58 @@ class MailDeliveryTest {
             assertThat(mail.getMessageID()).isEqualTo("<" + taskId + "@example.org>");
             assertThat(mail.getSentDate()).isNotNull();
             await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(mailer, taskId).get("status")));
+        } finally {
+            smtp.stop();
+        }
+    }
+
+    /**
+     * Addresses a TLD list refused (special-use .test, private-use .internal, single-label localhost), a display name
+     * with an IDN domain, and header text that broke raw lines, through the whole service to a real SMTP server.
+     */
+    @Test
+    void should_mail_special_use_private_and_single_label_domains_with_every_header_line_intact() throws Exception {
+        GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        smtp.start();
+        Map<String, String> subjects = Map.of(
+                "qa@example.test", SUBJECT,
+                "ops@corp.internal", "=?UTF-8?B?SGFjaw==?= literal",
+                "root@localhost", "x".repeat(998),
+                "zoe@xn--mller-kva.example", "Réunion " + "très ".repeat(150) + "longue");
+        Map<String, String> destinataires = Map.of(
+                "qa@example.test", "qa@example.test",
+                "ops@corp.internal", "ops@corp.internal",
+                "root@localhost", "root@localhost",
+                "zoe@xn--mller-kva.example", "Zoë Müller <zoe@müller.example>");
+        try (RunningMailer mailer = RunningMailer.start(Map.of("REDIS_URL", redis.url(),
+                "SMTP_SERVER", "127.0.0.1", "SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
+                "SMTP_SECURITY", "none", "SENDER_EMAIL", "Équipe Mailer <mailer@example.org>"))) {
+            List<String> taskIds = new ArrayList<>();
+            destinataires.forEach((address, to) -> {
+                var r = mailer.postJson(Json.of(Map.of("destinataire", to, "sujet", subjects.get(address),
+                        "message", TEXT)));
+                assertThat(r.statusCode()).as(to + ": " + r.body()).isEqualTo(202);
+                taskIds.add((String) Json.parse(r.body()).get("task_id"));
+            });
+
+            assertThat(smtp.waitForIncomingEmail(15_000, 4)).isTrue();
+            assertThat(smtp.getUserManager().listUser()).as("RCPT TO, as the server took it")
+                    .extracting(GreenMailUser::getEmail).containsExactlyInAnyOrderElementsOf(subjects.keySet());
+            for (MimeMessage mail : smtp.getReceivedMessages()) {
+                InternetAddress to = (InternetAddress) mail.getAllRecipients()[0];
+                assertThat(mail.getSubject()).isEqualTo(subjects.get(to.getAddress()));
+                assertThat(((InternetAddress) mail.getFrom()[0]).getPersonal()).isEqualTo("Équipe Mailer");
+                String raw = GreenMailUtil.getWholeMessage(mail);
+                List<String> headerLines = List.of(raw.substring(0, raw.indexOf("\r\n\r\n")).split("\r\n"));
+                assertThat(headerLines).as("the raw header lines as received").allSatisfy(line -> assertThat(line)
+                        .matches("\\p{ASCII}*").hasSizeLessThanOrEqualTo(78));
+            }
+            InternetAddress zoe = (InternetAddress) smtp.getReceivedMessagesForDomain("xn--mller-kva.example")[0]
+                    .getAllRecipients()[0];
+            assertThat(zoe.getPersonal()).isEqualTo("Zoë Müller");
+            for (String taskId : taskIds) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(mailer, taskId).get("status")));
+            }
         } finally {
             smtp.stop();
         }

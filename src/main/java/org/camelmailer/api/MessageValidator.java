@@ -1,12 +1,10 @@
 package org.camelmailer.api;
 
-import java.net.IDN;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -18,7 +16,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.apache.commons.validator.routines.EmailValidator;
+import org.camelmailer.message.EmailAddress;
+import org.camelmailer.message.InvalidAddressException;
 import org.camelmailer.queue.MailTask;
 
 /**
@@ -36,17 +35,19 @@ public final class MessageValidator {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private final EmailValidator addresses = EmailValidator.getInstance(false, true);
     private final Set<String> allowedDomains;
 
     public MessageValidator() {
         this(Set.of());
     }
 
-    /** With a recipient allow-list (MAILER_ALLOWED_RECIPIENT_DOMAINS): other domains get 403. Empty: any. */
+    /**
+     * With a recipient allow-list (MAILER_ALLOWED_RECIPIENT_DOMAINS): other domains get 403. Empty: any.
+     * Domains are compared in their ASCII form, so {@code müller.example} listed allows {@code xn--mller-kva.example}.
+     */
     public MessageValidator(Set<String> allowedDomains) {
-        this.allowedDomains = allowedDomains.stream().map(d -> d.strip().toLowerCase(Locale.ROOT))
-                .filter(d -> !d.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        this.allowedDomains = allowedDomains.stream().map(String::strip).filter(d -> !d.isEmpty())
+                .map(EmailAddress::asciiDomain).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
@@ -81,41 +82,23 @@ public final class MessageValidator {
         if (sujet.length() > MAX_SUBJECT_LENGTH) {
             throw new InvalidRequestException("Le champ 'sujet' dépasse " + MAX_SUBJECT_LENGTH + " caractères.");
         }
-        String recipient = asciiAddress(destinataire.strip());
-        if (recipient == null || !addresses.isValid(recipient) || recipient.contains("@[")) {
-            throw new InvalidRequestException("Le champ 'destinataire' doit être une seule adresse e-mail valide.");
+        EmailAddress recipient;
+        try {
+            recipient = EmailAddress.parse(destinataire);
+        } catch (InvalidAddressException e) {
+            throw new InvalidRequestException(
+                    "Le champ 'destinataire' doit être une seule adresse e-mail valide : " + e.raison() + ".");
         }
-        if (!allowedDomains.isEmpty() && !allowed(recipient)) {
+        if (!allowedDomains.isEmpty() && !allowed(recipient.domain())) {
             throw new InvalidRequestException(403, "Ce domaine de destinataire n'est pas autorisé.");
         }
-        return new MailTask(UUID.randomUUID().toString(), recipient, sujet, message, enhance, 0,
+        // the normalised form: the name as written, the domain in punycode; a bare address stays bare
+        return new MailTask(UUID.randomUUID().toString(), recipient.text(), sujet, message, enhance, 0,
                 Instant.now().toString());
     }
 
-    /**
-     * The address as it can travel over SMTP without SMTPUTF8: an internationalised domain in its ASCII
-     * (punycode) form; null for a non-ASCII local part or an invisible or space character anywhere.
-     */
-    static String asciiAddress(String address) {
-        int at = address.lastIndexOf('@');
-        if (at <= 0 || address.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
-                || Character.getType(c) == Character.FORMAT || Character.isISOControl(c))) {
-            return null;
-        }
-        String local = address.substring(0, at);
-        if (!local.chars().allMatch(c -> c < 128)) {
-            return null;
-        }
-        try {
-            return local + "@" + IDN.toASCII(address.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** The domain itself or one of its subdomains. */
-    private boolean allowed(String address) {
-        String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    /** The domain itself or one of its subdomains (both ASCII, lower case). */
+    private boolean allowed(String domain) {
         return allowedDomains.stream().anyMatch(d -> domain.equals(d) || domain.endsWith("." + d));
     }
 

@@ -3,15 +3,15 @@ package org.camelmailer.deliver;
 import java.util.Date;
 import java.util.Properties;
 
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.MimeUtility;
 
+import org.camelmailer.message.EmailAddress;
+import org.camelmailer.message.HeaderText;
 import org.camelmailer.queue.MailTask;
 
 /** Deliver stage: turns a queued task (and the optional enhanced HTML) into the one MIME message that SMTP and the outbox both use. */
@@ -20,35 +20,33 @@ public final class MailComposer {
     private static final String UTF_8 = "UTF-8";
     // Quoted-printable keeps the text readable in an .eml file and every line under SMTP's limit.
     private static final String QUOTED_PRINTABLE = "quoted-printable";
-    private static final String FALLBACK_ID_DOMAIN = "camel-mailer";
 
     // Only used to build the message; the mail endpoint sends it with its own session and properties.
     private final Session session = Session.getInstance(new Properties());
-    private final InternetAddress sender;
-    private final String idDomain;
+    private final EmailAddress sender;
 
+    /** {@code senderEmail}: SENDER_EMAIL, {@code mailer@example.org} or {@code Équipe Mailer <mailer@example.org>}. */
     public MailComposer(String senderEmail) {
-        rejectLineBreaks("sender", senderEmail);
-        try {
-            this.sender = new InternetAddress(senderEmail);
-        } catch (AddressException e) {
-            throw new IllegalArgumentException("invalid sender address: " + e.getMessage(), e);
-        }
-        this.idDomain = idDomainOf(sender.getAddress());
+        this.sender = address("sender", senderEmail);
     }
 
     public MimeMessage compose(MailTask task, String html) {
-        String messageId = "<" + TaskIds.requireSafe(task.taskId()) + "@" + idDomain + ">";
+        // the sender's domain is a dot-atom (ASCII labels), as a Message-ID's right part must be
+        String messageId = "<" + TaskIds.requireSafe(task.taskId()) + "@" + sender.domain() + ">";
         String subject = rejectLineBreaks("subject", task.sujet());
-        InternetAddress recipient = singleRecipient(task.destinataire());
+        EmailAddress recipient = address("recipient", task.destinataire());
         if (task.message() == null) {
             throw new IllegalArgumentException("message must not be null");
         }
         try {
             MimeMessage mime = new FixedIdMimeMessage(session, messageId);
-            mime.setFrom(sender);
-            mime.setRecipient(Message.RecipientType.TO, recipient);
-            mime.setSubject(subject, UTF_8);
+            // Written and folded here rather than by setFrom/setSubject: those leave a non-ASCII name raw when it
+            // was parsed from text, an ASCII subject unfolded however long its words, and text that looks like an
+            // encoded word as it is (HeaderText encodes all three). Every line stays within 78 characters but one
+            // holding a long address or Message-ID, which cannot be folded (under 400 characters).
+            mime.setHeader("From", header("From", sender.toInternetAddress().toString()));
+            mime.setHeader("To", header("To", recipient.toInternetAddress().toString()));
+            mime.setHeader("Subject", header("Subject", HeaderText.unstructured(subject)));
             mime.setSentDate(new Date());
             if (html == null) {
                 mime.setText(task.message(), UTF_8, "plain");
@@ -78,16 +76,19 @@ public final class MailComposer {
         return part;
     }
 
-    private static InternetAddress singleRecipient(String destinataire) {
-        rejectLineBreaks("recipient", destinataire);
+    // The same parser as the API's: one address only, so "a@x, b@y" cannot widen the audience, and a task queued
+    // before the display-name form existed (a bare address) reads the same.
+    private static EmailAddress address(String what, String text) {
         try {
-            // The one-argument constructor refuses a list, so "a@x, b@y" cannot widen the audience.
-            InternetAddress address = new InternetAddress(destinataire);
-            address.validate();
-            return address;
-        } catch (AddressException e) {
-            throw new IllegalArgumentException("invalid recipient address: " + e.getMessage(), e);
+            return EmailAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(what + " address " + e.getMessage(), e);
         }
+    }
+
+    /** A header value folded at its spaces, the header's name and ": " counted on the first line. */
+    private static String header(String name, String value) {
+        return MimeUtility.fold(name.length() + 2, value);
     }
 
     // The API validates first; this is the last line against header injection.
@@ -99,12 +100,5 @@ public final class MailComposer {
             throw new IllegalArgumentException(what + " must not contain CR or LF");
         }
         return value;
-    }
-
-    private static String idDomainOf(String address) {
-        int at = address == null ? -1 : address.lastIndexOf('@');
-        String domain = at < 0 ? "" : address.substring(at + 1);
-        // A Message-ID right part must be a plain dot-atom; anything odd falls back to a fixed name.
-        return domain.matches("[A-Za-z0-9.-]+") ? domain : FALLBACK_ID_DOMAIN;
     }
 }

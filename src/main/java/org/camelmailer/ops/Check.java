@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import org.camelmailer.config.Durations;
+import org.camelmailer.message.EmailAddress;
 
 /**
  * What a setting's value must look like: each check answers the problem with a value (said so that it reads after
@@ -103,6 +104,31 @@ interface Check {
     static Check host() {
         return v -> HOST.matcher(v.strip()).matches() ? null
                 : "must be a host name or an IP address (no scheme, no port)";
+    }
+
+    /** One e-mail address, with a display name or without (SENDER_EMAIL): what the mail composer will parse. */
+    static Check emailAddress() {
+        return v -> {
+            try {
+                EmailAddress.parse(v);
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "must be one e-mail address such as mailer@example.org or 'Mailer <mailer@example.org>': it "
+                        + e.getMessage();
+            }
+        };
+    }
+
+    /** A domain name, internationalised or not (a recipient allow-list entry); no IP address. */
+    static Check domain() {
+        return v -> {
+            try {
+                EmailAddress.asciiDomain(v.strip());
+                return null;
+            } catch (IllegalArgumentException e) {
+                return "must be a domain name such as example.org: it " + e.getMessage();
+            }
+        };
     }
 
     /** A host name this machine can resolve now: an address to listen on. */

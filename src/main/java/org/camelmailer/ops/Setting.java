@@ -3,7 +3,6 @@ package org.camelmailer.ops;
 import java.time.Duration;
 
 import org.camelmailer.api.RateLimiter;
-import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.queue.RedisConnection;
 
 /**
@@ -29,11 +28,11 @@ public enum Setting {
     SMTP_SECURITY("smtp.security", "", Check.oneOf("ssl", "starttls", "none").orEmpty()),
     SMTP_SSL_TRUST("smtp.ssl-trust", "", Check.any()),
     SMTP_TIMEOUT("smtp.timeout", "30s", Check.duration(Duration.ofSeconds(1), "")),
-    SENDER_EMAIL("sender.email", "camel-mailer@localhost", Check.parses(MailComposer::new)),
+    SENDER_EMAIL("sender.email", "camel-mailer@localhost", Check.emailAddress()),
     MAILER_ROLE("mailer.role", "all", Check.oneOf("all", "api", "worker")),
     MAILER_API_KEY("mailer.api-key", "", Check.any(), true),
     MAILER_SHUTDOWN_TIMEOUT("mailer.shutdown-timeout", "20s", Check.duration(Duration.ZERO, "")),
-    MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", "", Check.listOf(Check.host())),
+    MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", "", Check.listOf(Check.domain())),
     MAILER_RATE_LIMIT("mailer.rate-limit", "", Check.parses(RateLimiter::of)),
     MAILER_ROUTES_RELOAD("mailer.routes-reload", "false", Check.bool()),
     MAILER_HTTP_HOST("mailer.http.host", "127.0.0.1", Check.resolvable()),

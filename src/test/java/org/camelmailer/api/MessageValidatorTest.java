@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -66,7 +67,11 @@ class MessageValidatorTest {
     private static final String NOT_JSON = "Le corps de la requête n'est pas du JSON valide.";
     private static final String NOT_OBJECT = "Le corps de la requête doit être un objet JSON.";
     private static final String NOT_BOOLEAN = "Le champ 'enhance_content' doit être un booléen (true ou false).";
-    private static final String BAD_ADDRESS = "Le champ 'destinataire' doit être une seule adresse e-mail valide.";
+    private static String badAddress(String raison) {
+        return "Le champ 'destinataire' doit être une seule adresse e-mail valide : " + raison + ".";
+    }
+
+    private static final String ONE_ONLY = "une seule adresse est acceptée (« , » ou « ; » sépare des adresses)";
     private static final String NOT_JSON_TYPE =
             "Le corps de la requête doit être du JSON (Content-Type: application/json).";
 
@@ -158,14 +163,23 @@ class MessageValidatorTest {
                         400, notText("destinataire")),
                 arguments("enhance_content as a string", with("enhance_content", "true"), JSON, 400, NOT_BOOLEAN),
                 arguments("enhance_content as a number", with("enhance_content", 1), JSON, 400, NOT_BOOLEAN),
-                arguments("invalid address", with("destinataire", "alice.example.com"), JSON, 400, BAD_ADDRESS),
-                arguments("address without domain dot", with("destinataire", "alice@localhost"), JSON, 400,
-                        BAD_ADDRESS),
+                arguments("invalid address", with("destinataire", "alice.example.com"), JSON, 400,
+                        badAddress("il manque « @ »")),
                 arguments("two addresses", with("destinataire", "a@example.com, b@example.com"), JSON, 400,
-                        BAD_ADDRESS),
+                        badAddress(ONE_ONLY)),
                 arguments("two addresses with semicolon", with("destinataire", "a@example.com;b@example.com"), JSON,
-                        400, BAD_ADDRESS),
-                arguments("display name", with("destinataire", "Name <a@example.com>"), JSON, 400, BAD_ADDRESS),
+                        400, badAddress(ONE_ONLY)),
+                arguments("two addresses with a space", with("destinataire", "a@example.com b@example.com"), JSON,
+                        400, badAddress("une seule adresse est acceptée (plus d'un « @ » hors guillemets)")),
+                arguments("empty local part", with("destinataire", "@example.com"), JSON, 400,
+                        badAddress("rien ne précède « @ »")),
+                arguments("empty domain label", with("destinataire", "alice@example..com"), JSON, 400,
+                        badAddress("une partie du domaine est vide (point au début, à la fin ou deux points de suite)")),
+                arguments("non-ASCII local part", with("destinataire", "josé@example.com"), JSON, 400,
+                        badAddress("la partie avant « @ » n'est pas en ASCII : le serveur SMTP devrait accepter "
+                                + "SMTPUTF8")),
+                arguments("U+2028 in destinataire", with("destinataire", "alice@example.com\u2028Bcc: eve@example.com"),
+                        JSON, 400, badAddress("elle contient un retour à la ligne")),
                 arguments("CR in sujet", with("sujet", "Hello\rBcc: eve@example.com"), JSON, 400,
                         lineBreak("sujet")),
                 arguments("LF in sujet", with("sujet", "Hello\nBcc: eve@example.com"), JSON, 400,
@@ -227,6 +241,49 @@ class MessageValidatorTest {
     void should_refuse_an_ip_literal_recipient() {
         assertThatThrownBy(() -> validator.check(with("destinataire", "alice@[127.0.0.1]"), JSON))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("destinataire");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"qa@example.test", "ops@corp.internal", "dev@printer.lan", "root@localhost",
+            "nas@router.home.arpa", "me@box.local", "it@hq.corp", "x@nothing.invalid", "new@shop.zzzznewtld",
+            "\"john doe\"@example.com", "alice+tag@example.com"})
+    void should_accept_any_syntactically_valid_address_whatever_its_top_level_domain(String address) {
+        assertThat(validator.check(with("destinataire", address), JSON).destinataire()).isEqualTo(address);
+    }
+
+    @Test
+    void should_keep_the_display_name_in_the_task() {
+        assertThat(validator.check(with("destinataire", " Alice   Martin <alice@example.com> "), JSON).destinataire())
+                .isEqualTo("Alice Martin <alice@example.com>");
+        assertThat(validator.check(with("destinataire", "\"Martin, Alice\" <alice@example.com>"), JSON).destinataire())
+                .isEqualTo("\"Martin, Alice\" <alice@example.com>");
+        assertThatThrownBy(() -> validator.check(with("destinataire", "Martin, Alice <alice@example.com>"), JSON))
+                .as("unquoted, the comma separates two addresses").hasMessage(badAddress(ONE_ONLY));
+    }
+
+    @Test
+    void should_keep_a_non_ascii_name_unencoded_and_the_domain_in_punycode() {
+        assertThat(validator.check(with("destinataire", "Zoë Müller <zoe@Müller.example>"), JSON).destinataire())
+                .isEqualTo("Zoë Müller <zoe@xn--mller-kva.example>");
+    }
+
+    @Test
+    void should_compare_allowed_domains_in_punycode_whichever_form_each_side_uses() {
+        MessageValidator unicodeList = new MessageValidator(Set.of(" Müller.example", "partner.org"));
+        MessageValidator punycodeList = new MessageValidator(Set.of("xn--mller-kva.example"));
+
+        assertThat(unicodeList.check(with("destinataire", "zoe@müller.example"), JSON).destinataire())
+                .isEqualTo("zoe@xn--mller-kva.example");
+        assertThat(unicodeList.check(with("destinataire", "Zoë <zoe@xn--mller-kva.EXAMPLE>"), JSON).destinataire())
+                .isEqualTo("Zoë <zoe@xn--mller-kva.example>");
+        assertThat(unicodeList.check(with("destinataire", "bob@mail.partner.org"), JSON).destinataire())
+                .isEqualTo("bob@mail.partner.org");
+        assertThat(punycodeList.check(with("destinataire", "zoe@sub.müller.example"), JSON).destinataire())
+                .isEqualTo("zoe@sub.xn--mller-kva.example");
+        assertThatThrownBy(() -> unicodeList.check(with("destinataire", "Eve <eve@muller.example>"), JSON))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> unicodeList.check(with("destinataire", "eve@evilpartner.org"), JSON))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(403));
     }
 
     @Test

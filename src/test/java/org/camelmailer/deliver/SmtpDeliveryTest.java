@@ -1,9 +1,13 @@
 package org.camelmailer.deliver;
 
+import java.util.List;
+
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -49,6 +53,51 @@ class SmtpDeliveryTest {
         MimeMessage[] received = greenMail.getReceivedMessages();
         assertThat(received).hasSize(1);
         return received[0];
+    }
+
+    /** The header lines of a received message as the server stored them (folded lines kept apart). */
+    static List<String> rawHeaderLines(MimeMessage received) {
+        String raw = GreenMailUtil.getWholeMessage(received);
+        return List.of(raw.substring(0, raw.indexOf("\r\n\r\n")).split("\r\n"));
+    }
+
+    @Test
+    void should_deliver_a_non_ascii_sender_name_encoded_not_as_raw_utf8() throws Exception {
+        producer.sendBody(smtpUri(), new MailComposer("Équipe Mailer <mailer@example.org>").compose(task(), null));
+
+        MimeMessage received = receivedOne();
+        List<String> from = MailComposerTest.headerLines(rawHeaderLines(received), "From");
+        assertThat(from).isNotEmpty().allSatisfy(line -> assertThat(line).matches("\\p{ASCII}*"));
+        assertThat(from.get(0)).startsWith("From: =?UTF-8?B?");
+        assertThat(((InternetAddress) received.getFrom()[0]).getPersonal()).isEqualTo("Équipe Mailer");
+        assertThat(((InternetAddress) received.getFrom()[0]).getAddress()).isEqualTo("mailer@example.org");
+    }
+
+    @Test
+    void should_deliver_a_998_character_subject_without_spaces_in_lines_of_at_most_78_characters() throws Exception {
+        String subject = "x".repeat(998);
+
+        producer.sendBody(smtpUri(), new MailComposer("noreply@example.org")
+                .compose(task("t1", "alice@example.com", subject, TEXT), null));
+
+        MimeMessage received = receivedOne();
+        assertThat(MailComposerTest.headerLines(rawHeaderLines(received), "Subject"))
+                .hasSizeGreaterThan(1).allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(78));
+        assertThat(rawHeaderLines(received)).allSatisfy(line -> assertThat(line).hasSizeLessThanOrEqualTo(998));
+        assertThat(received.getSubject()).isEqualTo(subject);
+    }
+
+    @Test
+    void should_deliver_a_subject_that_looks_like_an_encoded_word_so_it_reads_literally() throws Exception {
+        String subject = "=?UTF-8?B?SGFjaw==?= literal";
+
+        producer.sendBody(smtpUri(), new MailComposer("noreply@example.org")
+                .compose(task("t1", "alice@example.com", subject, TEXT), null));
+
+        MimeMessage received = receivedOne();
+        assertThat(String.join("", MailComposerTest.headerLines(rawHeaderLines(received), "Subject")))
+                .startsWith("Subject: =?UTF-8?B?").doesNotContain("SGFjaw==?=");
+        assertThat(received.getSubject()).isEqualTo(subject).isNotEqualTo("Hack literal");
     }
 
     @Test

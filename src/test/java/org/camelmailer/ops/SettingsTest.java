@@ -248,9 +248,31 @@ class SettingsTest {
             "MAILER_HTTP_PORT | 65535", "SMTP_PORT | 1", "MAILER_VISIBILITY_TIMEOUT | 3s", "MAILER_ROUTES_RELOAD | TRUE",
             "MAILER_HTTP_HOST | localhost", "MAILER_HTTP_HOST | ::1", "MAILER_HTTP_HOST | 0.0.0.0", "MAILER_RATE_LIMIT | 60/60",
             "SMTP_SECURITY | STARTTLS", "MAILER_MAX_BODY_SIZE | 1024", "SMTP_SERVER | smtp_relay.internal",
-            "SMTP_SERVER | 2001:db8::25", "MAILER_SHUTDOWN_TIMEOUT | 0"})
+            "SMTP_SERVER | 2001:db8::25", "MAILER_SHUTDOWN_TIMEOUT | 0", "SENDER_EMAIL | ops@corp.internal",
+            "SENDER_EMAIL | Équipe Mailer <mailer@example.org>", "SENDER_EMAIL | \"Mailer, Paris\" <mailer@müller.example>",
+            "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "noreply | it has no '@'",
+            "a@example.org, b@example.org | it holds more than one address (',' or ';'): one address only",
+            "josé@example.org | it has a non-ASCII local part: the SMTP server would need SMTPUTF8",
+            "Mailer mailer@example.org | it contains a space (a name goes first: 'Alice Martin <alice@example.org>')"})
+    void should_refuse_a_sender_that_is_not_one_address_saying_what_to_write(String value, String why) {
+        assertThatThrownBy(() -> Settings.of(Map.of("SENDER_EMAIL", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("SENDER_EMAIL=" + value + ": must be one e-mail address such as mailer@example.org or "
+                        + "'Mailer <mailer@example.org>': " + why);
+    }
+
+    @Test
+    void should_refuse_an_allowed_recipient_domain_that_is_no_domain_name() {
+        assertThatThrownBy(() -> Settings.of(Map.of("MAILER_ALLOWED_RECIPIENT_DOMAINS", "example.org, exa_mple.org")))
+                .hasMessage("MAILER_ALLOWED_RECIPIENT_DOMAINS=example.org, exa_mple.org: 'exa_mple.org' must be a "
+                        + "domain name such as example.org: it has '_' in its domain (letters, digits, '-' and '.' only)");
     }
 
     @Test
