@@ -4,9 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -154,7 +155,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         context.addComponent("redis-queue", new RedisQueueComponent());
 
         registry.bind("messageValidator", new MessageValidator(
-                Set.of(settings.get(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS).split(","))));
+                new HashSet<>(Arrays.asList(settings.get(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS).split(",")))));
         registry.bind("rateLimiter", RateLimiter.of(settings.get(Setting.MAILER_RATE_LIMIT)));
         registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
