@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -62,6 +66,131 @@ class PackagedServiceIT {
         try (MailerProcess again = MailerProcess.start(dir, env)) {
             var status = Json.parse(again.get("/message/" + taskId).body());
             assertThat(status).containsEntry("status", "sent").containsEntry("task_id", taskId);
+        }
+    }
+
+    @Test
+    void should_stop_the_embedded_redis_when_the_service_is_killed_and_deliver_its_tasks_on_the_next_start()
+            throws Exception {
+        assumeThat(listening(6379)).as("nothing may answer on localhost:6379 for the embedded default").isFalse();
+        Path dir = MailerProcess.workingDirectory();
+        Path data = dir.resolve("data");
+        String port = Integer.toString(FreePort.find());
+        List<String> taskIds;
+        // the API alone: the tasks stay queued, nothing takes them before the crash
+        try (MailerProcess api = MailerProcess.start(dir, Map.of("MAILER_HTTP_PORT", port, "MAILER_ROLE", "api"))) {
+            taskIds = postTasks(api, 20);
+            assertThat(redisServersIn(data)).hasSize(1);
+            api.kill();
+        }
+        // the watchdog saw the JVM die and stopped redis-server by itself, cleanly
+        await().atMost(Duration.ofSeconds(10)).until(() -> redisServersIn(data).isEmpty() && !listening(6379));
+        assertThat(Files.readString(data.resolve("redis.log"))).contains("Received SIGTERM", "ready to exit");
+        assertThat(data.resolve("embedded-redis.pid")).exists();
+
+        try (MailerProcess again = MailerProcess.start(dir, Map.of("MAILER_HTTP_PORT", port))) {
+            assertThat(again.output())
+                    .contains("INFO RedisBootstrap - removed data/embedded-redis.pid: the embedded Redis it names")
+                    .contains("started an embedded Redis at redis://127.0.0.1:6379")
+                    .doesNotContain("using the Redis server answering at");
+            assertAllSent(again, dir, taskIds);
+            assertThat(again.stop()).as("exit code after SIGTERM").isIn(0, 143);
+        }
+        assertThat(redisServersIn(data)).isEmpty();
+        assertThat(listening(6379)).isFalse();
+        assertThat(data.resolve("embedded-redis.pid")).doesNotExist();
+    }
+
+    @Test
+    void should_shut_down_an_orphaned_embedded_redis_and_restart_it_on_the_same_data() throws Exception {
+        assumeThat(listening(6379)).as("nothing may answer on localhost:6379 for the embedded default").isFalse();
+        Path dir = MailerProcess.workingDirectory();
+        Path data = dir.resolve("data");
+        String port = Integer.toString(FreePort.find());
+        List<String> taskIds;
+        long orphan;
+        long owner;
+        try (MailerProcess api = MailerProcess.start(dir, Map.of("MAILER_HTTP_PORT", port, "MAILER_ROLE", "api"))) {
+            taskIds = postTasks(api, 20);
+            orphan = redisServersIn(data).get(0);
+            owner = api.pid();
+            // whatever runs between the JVM and redis-server (the watchdog shells) dies first, then the JVM:
+            // redis-server is orphaned, as a version without the watchdog left it. The watcher goes before its shell:
+            // when the shell exits, the JVM closes the pipe and the watcher would stop redis-server, as designed
+            ProcessHandle parent = ProcessHandle.of(orphan).flatMap(ProcessHandle::parent).orElseThrow();
+            if (parent.pid() != owner) {
+                killAndAwait(parent.descendants().filter(p -> p.pid() != orphan).toList());
+                killAndAwait(List.of(parent));
+            }
+            api.kill();
+        }
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(redisServersIn(data)).as(() -> "redis-server outlives the service; " + redisLog(data))
+                    .containsExactly(orphan);
+            assertThat(listening(6379)).isTrue();
+        });
+
+        try (MailerProcess again = MailerProcess.start(dir, Map.of("MAILER_HTTP_PORT", port))) {
+            assertThat(again.output())
+                    .contains("WARN RedisBootstrap - found the embedded Redis a previous start left running (pid "
+                            + orphan + " at redis://127.0.0.1:6379, data in data/; its owner, pid " + owner + ", is gone)")
+                    .contains("restarted the embedded Redis at redis://127.0.0.1:6379")
+                    .doesNotContain("using the Redis server answering at");
+            assertThat(redisServersIn(data)).hasSize(1).doesNotContain(orphan);
+            assertAllSent(again, dir, taskIds);
+            assertThat(again.stop()).as("exit code after SIGTERM").isIn(0, 143);
+        }
+        assertThat(redisServersIn(data)).isEmpty();
+        assertThat(listening(6379)).isFalse();
+        assertThat(data.resolve("embedded-redis.pid")).doesNotExist();
+    }
+
+    private static List<String> postTasks(MailerProcess mailer, int count) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            var accepted = mailer.postJson(Json.of(Map.of("destinataire", "bob" + i + "@example.org",
+                    "sujet", "Tâche " + i, "message", "Bonjour " + i)));
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            ids.add((String) Json.parse(accepted.body()).get("task_id"));
+        }
+        return ids;
+    }
+
+    private static void assertAllSent(MailerProcess mailer, Path dir, List<String> taskIds) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            for (String id : taskIds) {
+                assertThat(dir.resolve("outbox").resolve(id + ".eml")).exists();
+                assertThat(Json.parse(mailer.get("/message/" + id).body())).containsEntry("status", "sent");
+            }
+        });
+    }
+
+    private static void killAndAwait(List<ProcessHandle> processes) {
+        processes.forEach(ProcessHandle::destroyForcibly);
+        await().atMost(Duration.ofSeconds(5)).until(() -> processes.stream().noneMatch(ProcessHandle::isAlive));
+    }
+
+    private static String redisLog(Path data) {
+        try {
+            return "redis.log:\n" + Files.readString(data.resolve("redis.log"));
+        } catch (IOException e) {
+            return "no redis.log: " + e;
+        }
+    }
+
+    /** The pids of the redis-server processes (zombies aside) whose working directory is {@code dataDir}. */
+    static List<Long> redisServersIn(Path dataDir) throws IOException {
+        assumeThat(Path.of("/proc/self/cwd")).as("Linux /proc").exists();
+        Path real = dataDir.toRealPath();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    return Files.readString(p.resolve("comm")).startsWith("redis-server")
+                            && Files.readSymbolicLink(p.resolve("cwd")).equals(real);
+                } catch (IOException e) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).sorted().toList();
         }
     }
 

@@ -8,26 +8,27 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
 
 /**
  * Decides which Redis the service talks to. An explicit REDIS_URL is used as given (a dead one is an error,
- * never silently replaced); with none, a local Redis on 6379 is used, and failing that an embedded
- * redis-server process is started with append-only persistence under the data directory.
+ * never silently replaced). With none, in this order: the embedded Redis an earlier start left for the data
+ * directory ({@link EmbeddedRedis#find}: another live instance's is shared, an orphan is shut down and restarted on
+ * the same data), a local Redis on 6379, and failing that an embedded redis-server with append-only persistence under
+ * the data directory, which stops when this process stops or dies ({@link EmbeddedRedis}).
  */
 public final class RedisBootstrap implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisBootstrap.class);
+    private static final int DEFAULT_PORT = 6379;
 
     private final String url;
-    private final RedisServer embedded;
+    private final EmbeddedRedis embedded;
 
-    private RedisBootstrap(String url, RedisServer embedded) {
+    private RedisBootstrap(String url, EmbeddedRedis embedded) {
         this.url = url;
         this.embedded = embedded;
     }
@@ -36,36 +37,64 @@ public final class RedisBootstrap implements AutoCloseable {
         if (settings.isSet(Setting.REDIS_URL) || settings.isSet(Setting.REDIS_SENTINELS)) {
             return new RedisBootstrap(settings.get(Setting.REDIS_URL), null);
         }
-        if (answersPing("127.0.0.1", 6379)) {
-            LOG.warn("REDIS_URL is not set: using the Redis server answering at redis://localhost:6379");
-            return new RedisBootstrap("redis://127.0.0.1:6379", null);
-        }
-        return startEmbedded(Path.of(settings.get(Setting.MAILER_DATA_DIR)));
+        return startLocal(Path.of(settings.get(Setting.MAILER_DATA_DIR)), DEFAULT_PORT);
     }
 
-    private static RedisBootstrap startEmbedded(Path dataDir) {
+    /** REDIS_URL unset: an earlier start's Redis of {@code dataDir}, a Redis on {@code defaultPort}, or our own. */
+    static RedisBootstrap startLocal(Path dataDir, int defaultPort) {
         try {
-            Files.createDirectories(dataDir);
-            int port = isFree(6379) ? 6379 : freePort();
-            RedisServer server = RedisServer.newRedisServer()
-                    .bind("127.0.0.1")
-                    .port(port)
-                    .setting("dir " + dataDir.toAbsolutePath())
-                    // fsync before replying: a 202 means the task is on disk, not only in memory
-                    .setting("appendonly yes")
-                    .setting("appendfsync always")
-                    .setting("save \"\"")
-                    // stopped by a JVM shutdown hook too, even if the service fails before it is up
-                    .onShutdownForceStop(true)
-                    .build();
-            server.start();
-            String url = "redis://127.0.0.1:" + port;
-            LOG.warn("REDIS_URL is not set and nothing answers at redis://localhost:6379: started an embedded "
-                    + "Redis at {} with append-only persistence in {}/", url, dataDir);
-            return new RedisBootstrap(url, server);
+            EmbeddedRedis.Previous previous = EmbeddedRedis.find(dataDir, defaultPort);
+            switch (previous.kind()) {
+                case IN_USE:
+                    LOG.warn("REDIS_URL is not set and {}/ belongs to another running camel-mailer (pid {}): using its "
+                            + "embedded Redis at {} (redis-server pid {}), which stops when that process stops; give "
+                            + "each process its own MAILER_DATA_DIR, or point them all at one Redis with REDIS_URL",
+                            dataDir, previous.ownerPid(), previous.url(), previous.redisPid());
+                    return new RedisBootstrap(previous.url(), null);
+                case IN_USE_NOT_ANSWERING:
+                    throw new IllegalStateException(dataDir + "/ belongs to another running camel-mailer (pid "
+                            + previous.ownerPid() + ") whose embedded Redis does not answer at " + previous.url()
+                            + ": stop that process, or give this one its own MAILER_DATA_DIR or a REDIS_URL");
+                case ORPHAN:
+                    LOG.warn("found the embedded Redis a previous start left running (pid {} at {}, data in {}/{}): "
+                            + "shutting it down cleanly to run this process's own on the same data",
+                            previous.redisPid(), previous.url(), dataDir,
+                            previous.ownerPid() == 0 ? ", no pid file" : "; its owner, pid " + previous.ownerPid()
+                                    + ", is gone");
+                    EmbeddedRedis.shutDown(previous);
+                    EmbeddedRedis restarted = EmbeddedRedis.start(dataDir, portFor(defaultPort));
+                    LOG.warn("REDIS_URL is not set: restarted the embedded Redis at {} (pid {}) on the data in {}/; "
+                            + "it stops when this process stops or dies", url(restarted), restarted.pid(), dataDir);
+                    return new RedisBootstrap(url(restarted), restarted);
+                case GONE:
+                    LOG.info("removed {}/{}: the embedded Redis it names (pid {}, port {}) and its owner (pid {}) are "
+                            + "gone", dataDir, EmbeddedRedis.PID_FILE, previous.redisPid(), previous.port(),
+                            previous.ownerPid());
+                    EmbeddedRedis.forget(dataDir);
+                    break;
+                default:
+                    break;
+            }
+            if (answersPing("127.0.0.1", defaultPort)) {
+                LOG.warn("REDIS_URL is not set: using the Redis server answering at redis://localhost:{}", defaultPort);
+                return new RedisBootstrap("redis://127.0.0.1:" + defaultPort, null);
+            }
+            EmbeddedRedis server = EmbeddedRedis.start(dataDir, portFor(defaultPort));
+            LOG.warn("REDIS_URL is not set and nothing answers at redis://localhost:{}: started an embedded Redis at {} "
+                    + "with append-only persistence in {}/ (pid {}; it stops when this process stops or dies)",
+                    defaultPort, url(server), dataDir, server.pid());
+            return new RedisBootstrap(url(server), server);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start the embedded Redis server", e);
+            throw new UncheckedIOException("could not start the embedded Redis server: " + e.getMessage(), e);
         }
+    }
+
+    private static int portFor(int defaultPort) throws IOException {
+        return isFree(defaultPort) ? defaultPort : freePort();
+    }
+
+    private static String url(EmbeddedRedis server) {
+        return "redis://127.0.0.1:" + server.port();
     }
 
     public String url() {
@@ -76,7 +105,8 @@ public final class RedisBootstrap implements AutoCloseable {
     public void close() {
         if (embedded != null) {
             try {
-                embedded.stop();
+                embedded.close();
+                LOG.info("stopped the embedded Redis (pid {})", embedded.pid());
             } catch (IOException e) {
                 LOG.warn("stopping the embedded Redis server failed: {}", e.getMessage());
             }
