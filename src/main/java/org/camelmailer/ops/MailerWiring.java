@@ -24,6 +24,7 @@ import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
 import org.camelmailer.api.HttpAcceptors;
 import org.camelmailer.api.HttpEdge;
+import org.camelmailer.api.HttpStart;
 import org.camelmailer.api.MessageValidator;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
@@ -131,7 +132,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     }
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         LOG.info("camel-mailer role: {}", role().name().toLowerCase());
         StringRedisTemplate redis = connectedRedis();
@@ -169,6 +170,19 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
         smtp(context);
+        // after Camel's HTTP server and before the routes: a port not bound stops the start before a task is taken
+        context.addStartupListener(new HttpStart(settings.get(Setting.MAILER_HTTP_HOST),
+                settings.getInt(Setting.MAILER_HTTP_PORT), this::httpEdge));
+    }
+
+    private void httpEdge(CamelContext context) {
+        HttpEdge.install(context, settings.get(Setting.CORS_ORIGINS));
+        try {
+            // one HTTP event loop per core, not Camel's single one
+            HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the HTTP port on more event loops: " + e.getMessage(), e);
+        }
     }
 
     /** The Redis connectInBackground connected to (its failure is this start's failure), or a new one. */
@@ -288,17 +302,6 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return SmtpTransport.security(settings.get(Setting.SMTP_SECURITY), smtpPort());
     }
 
-
-    @Override
-    public void afterStart(BaseMainSupport main) {
-        HttpEdge.install(main.getCamelContext(), settings.get(Setting.CORS_ORIGINS));
-        try {
-            // one HTTP event loop per core, not Camel's single one
-            HttpAcceptors.spread(main.getCamelContext(), Runtime.getRuntime().availableProcessors());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot open the HTTP port on more event loops: " + e.getMessage(), e);
-        }
-    }
 
     @Override
     public void afterStop(BaseMainSupport main) {
