@@ -144,6 +144,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
                     ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort())
                     : DeliveryHealthCheck.outbox(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
+            registry.bind("workerHealthCheck", new WorkerHealthCheck(context));
         }
 
         registry.bind("redisTemplate", redis);
