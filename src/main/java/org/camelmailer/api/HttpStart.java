@@ -1,18 +1,27 @@
 package org.camelmailer.api;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.impl.TCPServerBase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Ordered;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.HttpEndpointModel;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.util.function.ThrowingConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server's place in the start: between Camel's HTTP server and the routes. Camel starts its platform-http
@@ -23,6 +32,8 @@ import org.apache.camel.util.function.ThrowingConsumer;
  * first request can reach a route.
  */
 public final class HttpStart implements StartupListener, Ordered {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpStart.class);
 
     private final String hostSetting;
     private final String portSetting;
@@ -54,9 +65,46 @@ public final class HttpStart implements StartupListener, Ordered {
         edge.accept(context);
     }
 
+    /**
+     * The endpoints at the address really bound. Camel's own summary (MainHttpServerUtil, silenced in
+     * simplelogger.properties) prints {@code http://0.0.0.0:<port>} whatever the host.
+     */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        // nothing more: the routes are up
+        // the HTTP routes register their endpoints as they start: listed once they all have
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        PlatformHttpComponent http = context.hasComponent("platform-http") instanceof PlatformHttpComponent c ? c : null;
+        if (http == null) {
+            return;
+        }
+        String base = "http://" + authority(hostSetting, Integer.parseInt(portSetting));
+        Set<HttpEndpointModel> endpoints = new TreeSet<>(http.getHttpEndpoints());
+        endpoints.addAll(http.getHttpManagementEndpoints());
+        int width = endpoints.stream().mapToInt(e -> e.getUri().length()).max().orElse(0) + base.length() + 2;
+        LOG.info("HTTP server listening on {} (MAILER_HTTP_HOST={}, MAILER_HTTP_PORT={})", base, hostSetting,
+                portSetting);
+        for (HttpEndpointModel e : endpoints) {
+            LOG.info("    {}({})", String.format("%-" + width + "s", base + e.getUri()),
+                    e.getVerbs() == null ? "*" : e.getVerbs());
+        }
+    }
+
+    /** {@code host:port} as a URL shows the address bound: 127.0.0.1, [::1], or 0.0.0.0 for every interface. */
+    static String authority(String host, int port) {
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (name.contains(":")) {
+            // an IPv6 address, shown as it was written (::1, not 0:0:0:0:0:0:0:1)
+            return "[" + name + "]:" + port;
+        }
+        try {
+            InetAddress bound = InetAddress.getByName(name);
+            return (bound instanceof Inet6Address ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress()) + ":" + port;
+        } catch (UnknownHostException e) {
+            return name + ":" + port;
+        }
     }
 
     /**
