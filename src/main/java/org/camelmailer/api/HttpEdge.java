@@ -1,19 +1,17 @@
 package org.camelmailer.api;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.core.http.HttpHeaders;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.CamelContextHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What the Vert.x HTTP server answers before a request reaches a route: CORS for every route, from
- * CORS_ORIGINS ("*" or a comma-separated list; browsers' preflights are answered here), and a JSON body
- * for 413, which Vert.x sends itself when a body is over {@code camel.server.max-body-size}.
+ * What the Vert.x HTTP server answers before a request reaches a route: the Host check (421 for a name this
+ * service does not answer to, see {@link AllowedHosts}), CORS for every route from CORS_ORIGINS (browsers'
+ * preflights are answered here, see {@link CorsOrigins}), and a JSON body for 413, which Vert.x sends itself when a
+ * body is over {@code camel.server.max-body-size}.
  */
 public final class HttpEdge {
 
@@ -23,16 +21,36 @@ public final class HttpEdge {
     private static final String FORBIDDEN_ORIGIN = "{\"status\":\"error\",\"message\":"
             + "\"Origine non autorisée (CORS_ORIGINS).\"}";
 
+    /*
+     * 421 Misdirected Request (RFC 9110 15.5.20): this server does not answer for the authority the request names.
+     * Not 403, which the API gives for a refused Origin or recipient domain: the code alone says what to fix.
+     */
+    private static final String MISDIRECTED = "{\"status\":\"error\",\"message\":"
+            + "\"Hôte non autorisé : ce service ne répond qu'aux noms de loopback et à MAILER_ALLOWED_HOSTS.\"}";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+
     private HttpEdge() {
     }
 
-    /** Call once the HTTP server is up. */
-    public static void install(CamelContext context, String origins) {
+    /** Call once the HTTP server is up, before the routes start. */
+    public static void install(CamelContext context, CorsOrigins origins, AllowedHosts hosts) {
         VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
         if (router == null) {
             throw new IllegalStateException("no platform-http (Vert.x) server to install CORS on");
         }
-        router.route().order(-1).handler(cors(origins)).failureHandler(ctx -> {
+        LOG.info(origins.describe());
+        LOG.info(hosts.describe());
+        if (hosts.enabled()) {
+            router.route().order(-2).handler(ctx -> {
+                if (hosts.allows(ctx.request().getHeader(HttpHeaders.HOST))) {
+                    ctx.next();
+                } else {
+                    json(ctx, 421, MISDIRECTED);
+                }
+            });
+        }
+        router.route().order(-1).handler(origins.handler()).failureHandler(ctx -> {
             if (ctx.response().ended()) {
                 ctx.next();
             } else if (ctx.statusCode() == 413) {
@@ -48,15 +66,5 @@ public final class HttpEdge {
 
     private static void json(io.vertx.ext.web.RoutingContext ctx, int status, String body) {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body);
-    }
-
-    static CorsHandler cors(String origins) {
-        List<String> list = Arrays.stream(origins.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        CorsHandler cors = list.isEmpty() || list.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(list);
-        return cors
-                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-                .allowedHeaders(Set.of("Content-Type", "Idempotency-Key", "Authorization", "X-API-Key"))
-                .maxAgeSeconds(600);
     }
 }

@@ -20,8 +20,10 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.camelmailer.api.AdminApi;
+import org.camelmailer.api.AllowedHosts;
 import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
+import org.camelmailer.api.CorsOrigins;
 import org.camelmailer.api.HttpAcceptors;
 import org.camelmailer.api.HttpEdge;
 import org.camelmailer.api.HttpStart;
@@ -177,7 +179,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     }
 
     private void httpEdge(CamelContext context) {
-        HttpEdge.install(context, settings.get(Setting.CORS_ORIGINS));
+        HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
+                AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)));
         try {
             // one HTTP event loop per core, not Camel's single one
             HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());
@@ -243,6 +246,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         if (!guard.enabled() && role().serves() && !isLoopback(host)) {
             LOG.warn("MAILER_API_KEY is not set and MAILER_HTTP_HOST={} is not a loopback address: anyone who reaches "
                     + "this port can send mail through it (an OPEN RELAY). Set MAILER_API_KEY.", host);
+        }
+        if (!guard.enabled() && role().serves() && CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)).any()) {
+            LOG.warn("CORS_ORIGINS=* and MAILER_API_KEY is not set: any web page open in a browser that reaches this "
+                    + "port can send mail through it. List the front ends' origins in CORS_ORIGINS, or set MAILER_API_KEY.");
         }
         return guard;
     }

@@ -139,6 +139,11 @@ public final class MailerProcess implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
+    /** The HTTP port it serves on (MAILER_HTTP_PORT). */
+    public int port() {
+        return port;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
