@@ -13,11 +13,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the HTTP server answers before a route, with the browser-facing defaults (loopback, no API key, CORS_ORIGINS
- * unset): the Host a request names, and CORS.
+ * What the HTTP server answers before a route, or when none takes the request, with the browser-facing defaults
+ * (loopback, no API key, CORS_ORIGINS unset): the Host a request names, CORS, unknown paths and methods.
  */
 class HttpEdgeTest {
 
@@ -117,5 +118,30 @@ class HttpEdgeTest {
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
         assertThat(Json.parse(r.body())).containsEntry("status", "error");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /nope", "GET, /observe/nope", "POST, /message/abc/def", "DELETE, /admin"})
+    void should_answer_an_unknown_path_in_json(String method, String path) {
+        HttpResponse<String> r = mailer.send(HttpRequest.newBuilder(mailer.uri(path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(Json.parse(r.body())).containsEntry("status", "error").containsKey("message");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"GET, /message, POST", "DELETE, /message, POST", "PUT, /, GET", "POST, /message/abc, GET",
+            "DELETE, /observe/health, GET", "POST, /observe/health/ready, GET", "GET, /admin/dead-letters/redrive, POST",
+            "GET, /admin/dead-letters/abc/redrive, POST"})
+    void should_answer_a_known_path_asked_with_another_method_in_json_with_allow(String method, String path, String allow) {
+        HttpResponse<String> r = mailer.send(HttpRequest.newBuilder(mailer.uri(path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertThat(r.headers().firstValue("Allow")).hasValue(allow);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(Json.parse(r.body())).containsEntry("status", "error").containsKey("message");
     }
 }
