@@ -106,6 +106,8 @@ class OperationsIT {
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
                     .until(() -> smtp.getReceivedMessages().length == 0);
             assertThat(Json.parse(mailer.get("/message/" + taskId).body())).containsEntry("status", "queued");
+            // a pause, not a failure: the process stays in a load balancer's rotation
+            assertThat(mailer.get("/observe/health/ready").statusCode()).isEqualTo(200);
 
             server.invoke(worker, "resume", null, null);
             assertThat(smtp.waitForIncomingEmail(15_000, 1)).isTrue();

@@ -118,6 +118,41 @@ class OperationsTest {
     }
 
     @Test
+    void should_stay_ready_while_an_operator_has_suspended_deliveries() throws Exception {
+        var routes = mailer.context().getRouteController();
+        routes.suspendRoute("worker-take-task");
+        routes.suspendRoute("worker-take-enhanced-task");
+        try {
+            HttpResponse<String> ready = mailer.get("/observe/health/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).startsWith("{\"status\":\"UP\"").contains("{\"name\":\"worker\",\"status\":\"UP\"")
+                    .doesNotContain("route:worker-take-task");
+            assertThat(mailer.get("/observe/health/ready?data=true").body())
+                    .contains("\"paused\":\"worker-take-task,worker-take-enhanced-task\"");
+            // and the API still takes mail meanwhile
+            assertThat(post("alice@example.org", "X-API-Key", API_KEY).statusCode()).isEqualTo(202);
+        } finally {
+            routes.resumeRoute("worker-take-task");
+            routes.resumeRoute("worker-take-enhanced-task");
+        }
+        assertThat(mailer.get("/observe/health/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void should_turn_readiness_down_while_a_worker_route_is_stopped() throws Exception {
+        var routes = mailer.context().getRouteController();
+        routes.stopRoute("worker-take-enhanced-task");
+        try {
+            HttpResponse<String> ready = mailer.get("/observe/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("{\"name\":\"worker\",\"status\":\"DOWN\"");
+        } finally {
+            routes.startRoute("worker-take-enhanced-task");
+        }
+        assertThat(mailer.get("/observe/health/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void should_turn_readiness_down_while_redis_is_down_and_up_again_after() {
         mailer.redisServer().stop();
         try {

@@ -1,19 +1,23 @@
 package org.camelmailer.api;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
-import io.vertx.core.http.HttpMethod;
-import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.CamelContextHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What the Vert.x HTTP server answers before a request reaches a route: CORS for every route, from
- * CORS_ORIGINS ("*" or a comma-separated list; browsers' preflights are answered here), and a JSON body
- * for 413, which Vert.x sends itself when a body is over {@code camel.server.max-body-size}.
+ * What the Vert.x HTTP server answers before a request reaches a route, or when none takes it: the Host check (421
+ * for a name this service does not answer to, see {@link AllowedHosts}), CORS for every route from CORS_ORIGINS
+ * (browsers' preflights are answered here, see {@link CorsOrigins}), and JSON bodies for what Vert.x answers itself:
+ * 413 when a body is over {@code camel.server.max-body-size}, 404 for an unknown path, 405 (with {@code Allow}) for
+ * a known path asked with another method. Vert.x's own answers there are an HTML page and an empty body.
  */
 public final class HttpEdge {
 
@@ -23,16 +27,39 @@ public final class HttpEdge {
     private static final String FORBIDDEN_ORIGIN = "{\"status\":\"error\",\"message\":"
             + "\"Origine non autorisée (CORS_ORIGINS).\"}";
 
+    /*
+     * 421 Misdirected Request (RFC 9110 15.5.20): this server does not answer for the authority the request names.
+     * Not 403, which the API gives for a refused Origin or recipient domain: the code alone says what to fix.
+     */
+    private static final String MISDIRECTED = "{\"status\":\"error\",\"message\":"
+            + "\"Hôte non autorisé : ce service ne répond qu'aux noms de loopback et à MAILER_ALLOWED_HOSTS.\"}";
+
+    private static final String NOT_FOUND = "{\"status\":\"error\",\"message\":\"Ressource introuvable.\"}";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+
     private HttpEdge() {
     }
 
-    /** Call once the HTTP server is up. */
-    public static void install(CamelContext context, String origins) {
+    /** Call once the HTTP server is up, before the routes start. */
+    public static void install(CamelContext context, CorsOrigins origins, AllowedHosts hosts) {
         VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
         if (router == null) {
             throw new IllegalStateException("no platform-http (Vert.x) server to install CORS on");
         }
-        router.route().order(-1).handler(cors(origins)).failureHandler(ctx -> {
+        LOG.info(origins.describe());
+        LOG.info(hosts.describe());
+        if (hosts.enabled()) {
+            router.route().order(-2).handler(ctx -> {
+                if (hosts.allows(ctx.request().getHeader(HttpHeaders.HOST))) {
+                    ctx.next();
+                } else {
+                    json(ctx, 421, MISDIRECTED);
+                }
+            });
+        }
+        notFoundAndNotAllowed(router);
+        router.route().order(-1).handler(origins.handler()).failureHandler(ctx -> {
             if (ctx.response().ended()) {
                 ctx.next();
             } else if (ctx.statusCode() == 413) {
@@ -46,17 +73,57 @@ public final class HttpEdge {
         });
     }
 
-    private static void json(io.vertx.ext.web.RoutingContext ctx, int status, String body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body);
+    /**
+     * 404 and 405 are decided by the server's root router (the routes live in a router mounted under it), so their
+     * handlers go there. Vert.x 4.5 loses the methods a mounted router's routes allow on the way up (its Allow header
+     * is empty): they are read again from the routes whose path matches.
+     */
+    private static void notFoundAndNotAllowed(VertxPlatformHttpRouter router) {
+        if (!(router.getServer().getServer().requestHandler() instanceof Router root)) {
+            LOG.warn("the HTTP server's handler is not a Vert.x router: unknown paths and methods are not answered in JSON");
+            return;
+        }
+        root.errorHandler(404, ctx -> json(ctx, 404, NOT_FOUND));
+        root.errorHandler(405, ctx -> {
+            String allow = allowedMethods(router, ctx.normalizedPath());
+            ctx.response().putHeader(HttpHeaders.ALLOW, allow);
+            json(ctx, 405, "{\"status\":\"error\",\"message\":\"Méthode non autorisée pour cette ressource"
+                    + (allow.isEmpty() ? "" : " (" + allow + ")") + ".\"}");
+        });
     }
 
-    static CorsHandler cors(String origins) {
-        List<String> list = Arrays.stream(origins.split(","))
-                .map(String::strip).filter(s -> !s.isEmpty()).toList();
-        CorsHandler cors = list.isEmpty() || list.contains("*") ? CorsHandler.create() : CorsHandler.create().addOrigins(list);
-        return cors
-                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-                .allowedHeaders(Set.of("Content-Type", "Idempotency-Key", "Authorization", "X-API-Key"))
-                .maxAgeSeconds(600);
+    /** The methods of the routes whose path matches {@code path}, e.g. "GET" or "GET, POST". */
+    static String allowedMethods(Router router, String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            if (route.getPath() != null && route.methods() != null && pathMatches(route.getPath(), path)) {
+                route.methods().forEach(m -> methods.add(m.name()));
+            }
+        }
+        return String.join(", ", methods);
+    }
+
+    /** Vert.x's path rules for the routes Camel declares: literal segments, {@code :name} for one, a final '*'. */
+    static boolean pathMatches(String routePath, String path) {
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (routePath.endsWith("*")) {
+            return p.startsWith(routePath.substring(0, routePath.length() - 1));
+        }
+        String[] want = routePath.split("/", -1);
+        String[] got = p.split("/", -1);
+        if (want.length != got.length) {
+            return false;
+        }
+        for (int i = 0; i < want.length; i++) {
+            boolean param = want[i].startsWith(":") && !got[i].isEmpty();
+            if (!param && !want[i].equals(got[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void json(io.vertx.ext.web.RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body);
     }
 }

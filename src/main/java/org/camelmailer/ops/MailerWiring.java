@@ -21,10 +21,13 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.camelmailer.api.AdminApi;
+import org.camelmailer.api.AllowedHosts;
 import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
+import org.camelmailer.api.CorsOrigins;
 import org.camelmailer.api.HttpAcceptors;
 import org.camelmailer.api.HttpEdge;
+import org.camelmailer.api.HttpStart;
 import org.camelmailer.api.MessageValidator;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
@@ -132,7 +135,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     }
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         LOG.info("camel-mailer role: {}", role().name().toLowerCase());
         StringRedisTemplate redis = connectedRedis();
@@ -144,6 +147,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
                     ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort())
                     : DeliveryHealthCheck.outbox(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
+            registry.bind("workerHealthCheck", new WorkerHealthCheck(context));
         }
 
         registry.bind("redisTemplate", redis);
@@ -170,6 +174,20 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
         smtp(context);
+        // after Camel's HTTP server and before the routes: a port not bound stops the start before a task is taken
+        context.addStartupListener(new HttpStart(settings.get(Setting.MAILER_HTTP_HOST),
+                settings.getInt(Setting.MAILER_HTTP_PORT), this::httpEdge));
+    }
+
+    private void httpEdge(CamelContext context) {
+        HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
+                AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)));
+        try {
+            // one HTTP event loop per core, not Camel's single one
+            HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the HTTP port on more event loops: " + e.getMessage(), e);
+        }
     }
 
     /** The Redis connectInBackground connected to (its failure is this start's failure), or a new one. */
@@ -230,6 +248,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             LOG.warn("MAILER_API_KEY is not set and MAILER_HTTP_HOST={} is not a loopback address: anyone who reaches "
                     + "this port can send mail through it (an OPEN RELAY). Set MAILER_API_KEY.", host);
         }
+        if (!guard.enabled() && role().serves() && CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)).any()) {
+            LOG.warn("CORS_ORIGINS=* and MAILER_API_KEY is not set: any web page open in a browser that reaches this "
+                    + "port can send mail through it. List the front ends' origins in CORS_ORIGINS, or set MAILER_API_KEY.");
+        }
         return guard;
     }
 
@@ -289,17 +311,6 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return SmtpTransport.security(settings.get(Setting.SMTP_SECURITY), smtpPort());
     }
 
-
-    @Override
-    public void afterStart(BaseMainSupport main) {
-        HttpEdge.install(main.getCamelContext(), settings.get(Setting.CORS_ORIGINS));
-        try {
-            // one HTTP event loop per core, not Camel's single one
-            HttpAcceptors.spread(main.getCamelContext(), Runtime.getRuntime().availableProcessors());
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot open the HTTP port on more event loops: " + e.getMessage(), e);
-        }
-    }
 
     @Override
     public void afterStop(BaseMainSupport main) {

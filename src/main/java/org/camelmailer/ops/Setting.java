@@ -2,6 +2,7 @@ package org.camelmailer.ops;
 
 import java.time.Duration;
 
+import org.camelmailer.api.CorsOrigins;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.queue.RedisConnection;
 
@@ -37,8 +38,9 @@ public enum Setting {
     MAILER_ROUTES_RELOAD("mailer.routes-reload", "false", Check.bool()),
     MAILER_HTTP_HOST("mailer.http.host", "127.0.0.1", Check.resolvable()),
     MAILER_HTTP_PORT("mailer.http.port", "5001", Check.port()),
+    MAILER_ALLOWED_HOSTS("mailer.allowed-hosts", "", Check.listOf(Check.host())),
     MAILER_MAX_BODY_SIZE("mailer.max-body-size", "262144", Check.whole(1024, Integer.MAX_VALUE)),
-    CORS_ORIGINS("cors.origins", "*", Check.any()),
+    CORS_ORIGINS("cors.origins", CorsOrigins.LOOPBACK, Check.parses(CorsOrigins::parse)),
     MAILER_OUTBOX_DIR("mailer.outbox-dir", "outbox", Check.required()),
     MAILER_DATA_DIR("mailer.data-dir", "data", Check.required()),
     MAILER_STATUS_TTL("mailer.status-ttl", "24h", Check.duration(Duration.ofMinutes(1),

@@ -236,6 +236,8 @@ class SettingsTest {
             "GEMINI_BASE_URL | generativelanguage.googleapis.com | must be an http:// or https:// URL without a query",
             "GEMINI_MODEL | models/gemini pro | must be letters, digits, '.', '_' or '-' only",
             "REDIS_SENTINELS | sentinel-1 | 'sentinel-1' must be host:port",
+            "MAILER_ALLOWED_HOSTS | mailer.internal:5001 | 'mailer.internal:5001' must be a host name or an IP address (no scheme, no port)",
+            "MAILER_ALLOWED_HOSTS | http://mailer.internal | 'http://mailer.internal' must be a host name or an IP address (no scheme, no port)",
     })
     void should_refuse_a_setting_that_makes_no_sense_naming_it_and_its_value(String name, String value, String problem) {
         assertThatThrownBy(() -> Settings.of(Map.of(name, value)))
@@ -250,7 +252,9 @@ class SettingsTest {
             "SMTP_SECURITY | STARTTLS", "MAILER_MAX_BODY_SIZE | 1024", "SMTP_SERVER | smtp_relay.internal",
             "SMTP_SERVER | 2001:db8::25", "MAILER_SHUTDOWN_TIMEOUT | 0", "SENDER_EMAIL | ops@corp.internal",
             "SENDER_EMAIL | Équipe Mailer <mailer@example.org>", "SENDER_EMAIL | \"Mailer, Paris\" <mailer@müller.example>",
-            "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test"})
+            "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test", "CORS_ORIGINS | *",
+            "CORS_ORIGINS | https://app.example.org,http://localhost:3000,http://[::1]:*",
+            "MAILER_ALLOWED_HOSTS | mailer.internal,10.0.0.5,[fd00::1]"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
@@ -273,6 +277,30 @@ class SettingsTest {
         assertThatThrownBy(() -> Settings.of(Map.of("MAILER_ALLOWED_RECIPIENT_DOMAINS", "example.org, exa_mple.org")))
                 .hasMessage("MAILER_ALLOWED_RECIPIENT_DOMAINS=example.org, exa_mple.org: 'exa_mple.org' must be a "
                         + "domain name such as example.org: it has '_' in its domain (letters, digits, '-' and '.' only)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"https://app.example.org/", "app.example.org", "https://app.example.org/app",
+            "ftp://app.example.org", "http://localhost:99999", "http://localhost:", "https://*.example.org"})
+    void should_refuse_a_cors_entry_that_is_not_an_origin(String entry) {
+        String value = "http://localhost:3000, " + entry;
+        assertThatThrownBy(() -> Settings.of(Map.of("CORS_ORIGINS", value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("CORS_ORIGINS=" + value + ": '" + entry + "' ");
+    }
+
+    @Test
+    void should_refuse_a_star_among_listed_origins() {
+        assertThatThrownBy(() -> Settings.of(Map.of("CORS_ORIGINS", "*,https://app.example.org")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("CORS_ORIGINS=*,https://app.example.org: '*' lets every origin in: list it alone, "
+                        + "or list origins without it");
+    }
+
+    @Test
+    void should_default_cors_to_pages_served_from_this_machine() {
+        assertThat(Settings.of(Map.of()).get(Setting.CORS_ORIGINS))
+                .isEqualTo("http://localhost:*,http://127.0.0.1:*,http://[::1]:*");
     }
 
     @Test

@@ -28,13 +28,29 @@ public final class HeadlessChromium {
 
     /** The DOM of {@code url} once its scripts are done; fails if Chromium takes longer than {@code timeout}. */
     public static String dumpDom(String url, Duration timeout) {
+        return dumpDom(url, timeout, List.of());
+    }
+
+    /**
+     * The same, with {@code names} resolved to 127.0.0.1 by Chromium itself: a page served on loopback then has the
+     * origin of a web site ({@code http://evil.example:<port>}), as one fetched from the Internet would.
+     */
+    public static String dumpDom(String url, Duration timeout, List<String> names) {
         try {
             Path profile = TempDirs.create("chromium-profile");
             Path stderr = profile.resolve("chromium.log");
-            List<String> command = List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile,
-                    "--virtual-time-budget=15000", "--dump-dom", url);
+            List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox",
+                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--user-data-dir=" + profile, "--virtual-time-budget=15000"));
+            if (!names.isEmpty()) {
+                command.add("--host-resolver-rules=" + String.join(", ",
+                        names.stream().map(n -> "MAP " + n + " 127.0.0.1").toList()));
+                // no https:// attempt first for these names: the page server speaks plain HTTP
+                command.add("--disable-features=HttpsUpgrades");
+            }
+            command.add("--dump-dom");
+            command.add(url);
             Process chromium = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             chromium.getOutputStream().close();
             // read stdout while it runs: a full pipe would block it

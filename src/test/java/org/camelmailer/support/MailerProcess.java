@@ -60,23 +60,8 @@ public final class MailerProcess implements AutoCloseable {
     public static MailerProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions, String readyPath) {
         try {
             int port = env.containsKey("MAILER_HTTP_PORT") ? Integer.parseInt(env.get("MAILER_HTTP_PORT")) : 5001;
-            Path jar = Path.of("target", "camel-mailer.jar").toAbsolutePath();
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(jvmOptions);
-            // Vert.x's file cache and the like go into the working directory, removed with it
-            command.add("-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")));
-            command.add("-jar");
-            command.add(jar.toString());
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-            for (Setting s : Setting.values()) {
-                builder.environment().remove(s.name());
-            }
-            builder.environment().remove(Setting.CELERY_BROKER_URL);
-            builder.environment().putAll(env);
             Path log = Files.createTempFile(workDir, "mailer", ".log");
-            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            MailerProcess mailer = new MailerProcess(builder.start(), log, port);
+            MailerProcess mailer = new MailerProcess(builder(workDir, env, jvmOptions, log).start(), log, port);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                 if (!mailer.process.isAlive()) {
                     throw new IllegalStateException("the service exited: " + mailer.output());
@@ -87,6 +72,51 @@ public final class MailerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How a start that was meant to fail ended: the exit code, everything printed, and how long it took. */
+    public record Exit(int code, String output, Duration took) {
+    }
+
+    /** Runs the packaged service until it exits by itself (a start that must fail); kills it after {@code limit}. */
+    public static Exit runUntilExit(Path workDir, Map<String, String> env, Duration limit) {
+        try {
+            Path log = Files.createTempFile(workDir, "mailer", ".log");
+            long started = System.nanoTime();
+            Process process = builder(workDir, env, List.of(), log).start();
+            if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("still running after " + limit + ": " + Files.readString(log));
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            return new Exit(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8), took);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code java [options] -jar target/camel-mailer.jar} in {@code workDir}, with {@code env} as its only settings. */
+    private static ProcessBuilder builder(Path workDir, Map<String, String> env, List<String> jvmOptions, Path log)
+            throws IOException {
+        Path jar = Path.of("target", "camel-mailer.jar").toAbsolutePath();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        // Vert.x's file cache and the like go into the working directory, removed with it
+        command.add("-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")));
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        for (Setting s : Setting.values()) {
+            builder.environment().remove(s.name());
+        }
+        builder.environment().remove(Setting.CELERY_BROKER_URL);
+        builder.environment().putAll(env);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return builder;
     }
 
     public String output() {
@@ -112,6 +142,11 @@ public final class MailerProcess implements AutoCloseable {
     /** The service's JVM. */
     public long pid() {
         return process.pid();
+    }
+
+    /** The HTTP port it serves on (MAILER_HTTP_PORT). */
+    public int port() {
+        return port;
     }
 
     public boolean isAlive() {

@@ -37,6 +37,11 @@ public final class PageServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The origin of this site's pages under another name that resolves here, e.g. {@code http://evil.example:41234}. */
+    public String origin(String host) {
+        return "http://" + host + ":" + server.getAddress().getPort();
+    }
+
     /** Serves {@code html} at {@code /} from now on. */
     public void serve(String html) {
         this.page = html;
