@@ -132,7 +132,11 @@ public final class TaskLifecycle {
         TaskQueue queue = exchange.getProperty(RedisQueueConsumer.QUEUE, TaskQueue.class);
         TaskQueue.Lease lease = exchange.getProperty(RedisQueueConsumer.LEASE, TaskQueue.Lease.class);
         if (leaseLost(cause)) {
-            // nothing was mailed and the task is another claimer's now: no status, no retry, no dead letter from here
+            // nothing was mailed and the task is another claimer's now: no status, no retry, no dead letter from here.
+            // Handed back rather than acknowledged: should the lease still be there after all, the task goes back to
+            // the queue instead of vanishing (both only touch this claim's own lease)
+            queue.retryLater(lease, payload, Duration.ZERO);
+            exchange.setProperty(RedisQueueConsumer.ACKNOWLEDGED, true);
             LOG.warn("task {} not mailed by this worker: its lease ran out and another worker has it", task.taskId());
             return;
         }

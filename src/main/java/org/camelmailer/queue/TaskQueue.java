@@ -66,8 +66,13 @@ public final class TaskQueue {
             + "return {m, mark(ARGV[3] .. t.task_id, tostring((tonumber(t.attempt) or 0) + 1), ARGV[5], ARGV[4])}",
             List.class);
 
+    /**
+     * 1 while the lease is held (its deadline moved on), 0 once it is gone. Not ZADD XX CH's answer: that counts a
+     * score that did not change as 0, and a renewal within the millisecond of the claim would read as a lost lease.
+     */
     private static final RedisScript<Long> RENEW = new DefaultRedisScript<>(NOW_MS
-            + "return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])", Long.class);
+            + "if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end "
+            + "redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1]) return 1", Long.class);
 
     /** Lua: ends the lease ARGV[1] held in KEYS[1]; the script returns 0 at once when it is no longer held. */
     static final String RELEASE_OR_RETURN = "if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end ";

@@ -216,6 +216,28 @@ class TaskLifecycleTest {
 
         assertThat(statuses.find("t1")).containsEntry("status", "processing");
         assertThat(server.redis().opsForZSet().range(queue.inflightKey(), 0, -1)).containsExactly(leases[1].member());
+        assertThat(queue.depth()).as("nothing handed back: the lease was really gone").isZero();
+    }
+
+    @Test
+    void should_hand_a_task_back_rather_than_drop_it_when_a_lease_thought_lost_is_still_held() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        server.redis().opsForList().leftPush("mailer:queue",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task()));
+        TaskQueue.Lease held = statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1)).lease();
+        Exchange exchange = failedDelivery(queue, held, null);
+        exchange.setProperty(RedisQueueConsumer.LEASE_HELD, (java.util.function.BooleanSupplier) () -> false);
+        TaskLifecycle lifecycle = lifecycle(Duration.ofMinutes(1));
+
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, assertThrows(LeaseLostException.class,
+                () -> lifecycle.confirmLease(exchange)));
+        lifecycle.failed(exchange);
+
+        // a task is never lost to a wrong verdict: it is back in the queue, and the consumer will not end the lease
+        assertThat(queue.inflight()).isZero();
+        assertThat(queue.claim(Duration.ofMinutes(1)).payload()).isEqualTo(held.payload());
+        assertThat(exchange.getProperty(RedisQueueConsumer.ACKNOWLEDGED, Boolean.class)).isTrue();
     }
 
     @Test
