@@ -19,6 +19,7 @@ import jakarta.mail.internet.MimeMultipart;
 import org.camelmailer.support.GeminiStub;
 import org.camelmailer.support.Json;
 import org.camelmailer.support.RunningMailer;
+import org.camelmailer.support.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GeminiEnhancementTest {
 
     static final String KEY = "AIzaTEST-canary-key-0123456789";
+    /** An operator's own prompt, in a file of its own: sent as it is written, no rebuild. */
+    static final String PROMPT = "Mets ce courriel en HTML sobre, aux couleurs de la Maison.\nGarde le tutoiement.";
     static final String TEXT = "Bonjour,\n\nVoici le compte rendu de la réunion :\n- budget validé\n- prochaine réunion jeudi\n\nCordialement,\nAlice";
 
     static GreenMail smtp;
@@ -37,7 +40,8 @@ class GeminiEnhancementTest {
     static RunningMailer mailer;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        Path prompt = Files.writeString(TempDirs.create("prompt").resolve("maison.txt"), PROMPT + "\n");
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         gemini = new GeminiStub();
@@ -46,7 +50,9 @@ class GeminiEnhancementTest {
                 Map.entry("SMTP_SECURITY", "none"), Map.entry("SENDER_EMAIL", "noreply@example.org"),
                 Map.entry("GEMINI_API_KEY", KEY), Map.entry("GEMINI_BASE_URL", gemini.baseUrl()),
                 Map.entry("GEMINI_MODEL", "test-model"), Map.entry("GEMINI_TIMEOUT", "1s"),
-                Map.entry("GEMINI_MAX_ATTEMPTS", "3"), Map.entry("GEMINI_RETRY_DELAY", "50ms")));
+                Map.entry("GEMINI_MAX_ATTEMPTS", "3"), Map.entry("GEMINI_RETRY_DELAY", "50ms"),
+                Map.entry("GEMINI_PROMPT_FILE", prompt.toString()), Map.entry("GEMINI_TEMPERATURE", "0.7"),
+                Map.entry("GEMINI_MAX_OUTPUT_TOKENS", "2048")));
     }
 
     @AfterAll
@@ -117,7 +123,9 @@ class GeminiEnhancementTest {
         assertThat(request.getHeader("Authorization")).isNull();
         Map<String, Object> body = Json.parse(request.getBodyAsString());
         assertThat(Json.of(body.get("contents"))).contains("budget validé");
-        assertThat(Json.of(body.get("generationConfig"))).contains("\"responseMimeType\":\"text/plain\"");
+        assertThat(Json.of(body.get("generationConfig"))).contains("\"responseMimeType\":\"text/plain\"")
+                .contains("\"temperature\":0.7").contains("\"maxOutputTokens\":2048");
+        assertThat(Json.of(body.get("systemInstruction"))).isEqualTo(Json.of(Map.of("parts", List.of(Map.of("text", PROMPT)))));
 
         List<Path> logs = logFiles(taskId);
         assertThat(logs).hasSize(1);

@@ -16,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
+import org.camelmailer.config.ConfigurationException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -65,12 +66,30 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private final Settings settings;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final SecretRedactor redactor;
+    /** The system prompt sent to Gemini (GEMINI_PROMPT_FILE), read at start; null in a process that never calls Gemini. */
+    private final String geminiPrompt;
     /** Redis, connected on a thread of its own while Camel initialises (connectInBackground). */
     private CompletableFuture<StringRedisTemplate> redisConnecting;
 
     public MailerWiring(Settings settings) {
         this.settings = settings;
         this.redactor = new SecretRedactor(settings);
+        // a missing or empty prompt stops the start here, before anything connects
+        this.geminiPrompt = callsGemini() ? geminiPrompt(settings) : null;
+    }
+
+    /** A worker with a key calls Gemini: only then must the prompt file be there. */
+    private boolean callsGemini() {
+        return role().delivers() && settings.isSet(Setting.GEMINI_API_KEY);
+    }
+
+    private static String geminiPrompt(Settings settings) {
+        String file = settings.get(Setting.GEMINI_PROMPT_FILE);
+        try {
+            return GeminiRequestBuilder.readInstruction(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(Setting.GEMINI_PROMPT_FILE.name(), file, e.getMessage());
+        }
     }
 
     /** Property placeholders for the routes: every non-secret setting plus what is derived from them. */
@@ -258,7 +277,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 + "&connectionsPerRoute=" + Math.max(20, geminiConcurrency())
                 + "&maxTotalConnections=" + Math.max(200, geminiConcurrency());
         return new GeminiEnhancer(context.createProducerTemplate(), uri, model,
-                new GeminiRequestBuilder(0.2, 4096), new HtmlSanitizer(),
+                new GeminiRequestBuilder(geminiPrompt != null ? geminiPrompt : "(not called: GEMINI_API_KEY is not set)",
+                        settings.getDouble(Setting.GEMINI_TEMPERATURE), settings.getInt(Setting.GEMINI_MAX_OUTPUT_TOKENS)),
+                new HtmlSanitizer(),
                 new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), redactor),
                 settings.getInt(Setting.GEMINI_MAX_ATTEMPTS), settings.getDuration(Setting.GEMINI_RETRY_DELAY),
                 settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY), metrics, redactor);

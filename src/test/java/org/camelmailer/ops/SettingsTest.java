@@ -236,6 +236,13 @@ class SettingsTest {
             "GEMINI_BASE_URL | generativelanguage.googleapis.com | must be an http:// or https:// URL without a query",
             "GEMINI_MODEL | models/gemini pro | must be letters, digits, '.', '_' or '-' only",
             "REDIS_SENTINELS | sentinel-1 | 'sentinel-1' must be host:port",
+            "GEMINI_TEMPERATURE | 2.5 | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | -0.1 | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | warm | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | 0,2 | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | NaN | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_MAX_OUTPUT_TOKENS | 0 | must be a whole number from 1 to 65536",
+            "GEMINI_MAX_OUTPUT_TOKENS | 65537 | must be a whole number from 1 to 65536",
     })
     void should_refuse_a_setting_that_makes_no_sense_naming_it_and_its_value(String name, String value, String problem) {
         assertThatThrownBy(() -> Settings.of(Map.of(name, value)))
@@ -250,7 +257,9 @@ class SettingsTest {
             "SMTP_SECURITY | STARTTLS", "MAILER_MAX_BODY_SIZE | 1024", "SMTP_SERVER | smtp_relay.internal",
             "SMTP_SERVER | 2001:db8::25", "MAILER_SHUTDOWN_TIMEOUT | 0", "SENDER_EMAIL | ops@corp.internal",
             "SENDER_EMAIL | Équipe Mailer <mailer@example.org>", "SENDER_EMAIL | \"Mailer, Paris\" <mailer@müller.example>",
-            "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test"})
+            "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test",
+            "GEMINI_TEMPERATURE | 0", "GEMINI_TEMPERATURE | 2", "GEMINI_TEMPERATURE | 1.25", "GEMINI_TEMPERATURE | 0.7",
+            "GEMINI_MAX_OUTPUT_TOKENS | 1", "GEMINI_MAX_OUTPUT_TOKENS | 65536", "GEMINI_PROMPT_FILE | /etc/mailer/prompt.txt"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
@@ -281,6 +290,15 @@ class SettingsTest {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
                         "SMTP_PORT=70000: must be a port number from 1 to 65535",
                         "MAILER_ROUTES_RELOAD=yes: must be true or false"));
+    }
+
+    @Test
+    void should_default_to_the_shipped_prompt_and_generation_settings() {
+        Settings s = Settings.of(Map.of());
+
+        assertThat(s.get(Setting.GEMINI_PROMPT_FILE)).isEqualTo("prompts/enhance.txt");
+        assertThat(s.getDouble(Setting.GEMINI_TEMPERATURE)).isEqualTo(0.2);
+        assertThat(s.getInt(Setting.GEMINI_MAX_OUTPUT_TOKENS)).isEqualTo(4096);
     }
 
     @Test
