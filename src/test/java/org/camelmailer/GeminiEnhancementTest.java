@@ -173,6 +173,53 @@ class GeminiEnhancementTest {
     }
 
     @Test
+    void should_wait_as_long_as_retry_info_asks_holding_no_thread_meanwhile() throws Exception {
+        gemini.answers(GeminiStub.perMinuteQuota("2s"), fixture(200, "200-ok.json"));
+        String taskId = post(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.requests().size() == 1);
+
+        // while the second attempt waits, no thread is in the Gemini step or in a Camel processor: a waiting retry is
+        // a scheduled task (a thread sleeping in a loop, in Camel's synchronous redelivery, or a worker thread
+        // awaiting the asynchronous one, would show)
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofMillis(1_500))
+                .untilAsserted(() -> assertThat(threadsInTheGeminiStep()).isEmpty());
+        assertThat(gemini.requests()).hasSize(1);
+
+        assertThat(sent(taskId)).containsEntry("enhanced", true);
+        var requests = gemini.requests();
+        assertThat(requests).hasSize(2);
+        long waited = Math.abs(requests.get(0).getLoggedDate().getTime() - requests.get(1).getLoggedDate().getTime());
+        assertThat(waited).as("RetryInfo asked for 2 s, the backoff alone is 50 ms").isGreaterThanOrEqualTo(1_950);
+        assertThat(logFiles(taskId)).hasSize(2);
+    }
+
+    @Test
+    void should_send_plain_text_at_once_when_gemini_asks_to_wait_past_the_maximum() throws Exception {
+        gemini.answers(GeminiStub.perMinuteQuota("45s"), fixture(200, "200-ok.json"));
+        String taskId = post(true);
+
+        assertThat(received().getContentType()).startsWith("text/plain");
+        assertThat((String) sent(taskId).get("error")).contains("429").contains("(Gemini asks to wait 45s)");
+        assertThat(gemini.requests()).hasSize(1);
+    }
+
+    /** Threads whose stack is in the Gemini step, in any Camel processor or awaiting one, as "name: frame". */
+    static List<String> threadsInTheGeminiStep() {
+        List<String> busy = new java.util.ArrayList<>();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().startsWith("org.camelmailer.enhance.")
+                        || frame.getClassName().startsWith("org.apache.camel.processor.")
+                        || frame.getClassName().endsWith("AsyncProcessorAwaitManager")) {
+                    busy.add(thread.getName() + ": " + frame);
+                    return;
+                }
+            }
+        });
+        return busy;
+    }
+
+    @Test
     void should_not_choke_on_an_html_502_from_a_google_front_end() throws Exception {
         gemini.answers(aResponse().withStatus(502).withHeader("Content-Type", "text/html")
                 .withBody("<html><body>502 Bad Gateway</body></html>"), fixture(200, "200-ok.json"));

@@ -53,6 +53,17 @@ public final class GeminiStub implements AutoCloseable {
                 .withBody(read(file));
     }
 
+    /**
+     * The recorded 429 for a per-minute quota instead of a daily one (which no retry clears), asking to wait
+     * {@code retryDelay} (e.g. "2s") in its RetryInfo.
+     */
+    public static ResponseDefinitionBuilder perMinuteQuota(String retryDelay) {
+        String body = read("429-resource-exhausted.json")
+                .replace("GenerateRequestsPerDayPerProjectPerModel-FreeTier", "GenerateRequestsPerMinutePerProjectPerModel-FreeTier")
+                .replace("\"retryDelay\": \"22s\"", "\"retryDelay\": \"" + retryDelay + "\"");
+        return aResponse().withStatus(429).withHeader("Content-Type", "application/json; charset=UTF-8").withBody(body);
+    }
+
     public static String read(String file) {
         try (InputStream in = GeminiStub.class.getResourceAsStream("/gemini/" + file)) {
             if (in == null) {
