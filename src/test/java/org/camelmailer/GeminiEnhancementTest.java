@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -35,13 +37,23 @@ class GeminiEnhancementTest {
     static final String PROMPT = "Mets ce courriel en HTML sobre, aux couleurs de la Maison.\nGarde le tutoiement.";
     static final String TEXT = "Bonjour,\n\nVoici le compte rendu de la réunion :\n- budget validé\n- prochaine réunion jeudi\n\nCordialement,\nAlice";
 
+    static final String OLD_DAY = "2020-01-01";
+    static final LocalDate YESTERDAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+
     static GreenMail smtp;
     static GeminiStub gemini;
     static RunningMailer mailer;
+    static Path logDir;
 
     @BeforeAll
     static void start() throws IOException {
         Path prompt = Files.writeString(TempDirs.create("prompt").resolve("maison.txt"), PROMPT + "\n");
+        // a log an earlier run left: day folders from long ago and from yesterday (GEMINI_LOG_RETENTION=2d)
+        logDir = TempDirs.create("gemini-logs");
+        for (String day : List.of(OLD_DAY, YESTERDAY.toString())) {
+            Files.createDirectories(logDir.resolve(day));
+            Files.writeString(logDir.resolve(day).resolve("20200101T000000000Z-old-task.json"), "{}");
+        }
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         gemini = new GeminiStub();
@@ -52,7 +64,8 @@ class GeminiEnhancementTest {
                 Map.entry("GEMINI_MODEL", "test-model"), Map.entry("GEMINI_TIMEOUT", "1s"),
                 Map.entry("GEMINI_MAX_ATTEMPTS", "3"), Map.entry("GEMINI_RETRY_DELAY", "50ms"),
                 Map.entry("GEMINI_PROMPT_FILE", prompt.toString()), Map.entry("GEMINI_TEMPERATURE", "0.7"),
-                Map.entry("GEMINI_MAX_OUTPUT_TOKENS", "2048")));
+                Map.entry("GEMINI_MAX_OUTPUT_TOKENS", "2048"), Map.entry("GEMINI_LOG_DIR", logDir.toString()),
+                Map.entry("GEMINI_LOG_RETENTION", "2d")));
     }
 
     @AfterAll
@@ -88,8 +101,9 @@ class GeminiEnhancementTest {
         return smtp.getReceivedMessages()[0];
     }
 
+    /** The task's log files, wherever they are under GEMINI_LOG_DIR (in the folder of their day). */
     static List<Path> logFiles(String taskId) throws IOException {
-        try (var files = Files.list(mailer.geminiLogs())) {
+        try (var files = Files.walk(mailer.geminiLogs())) {
             return files.filter(f -> f.getFileName().toString().contains(taskId)).sorted().toList();
         }
     }
@@ -129,6 +143,8 @@ class GeminiEnhancementTest {
 
         List<Path> logs = logFiles(taskId);
         assertThat(logs).hasSize(1);
+        assertThat(logs.get(0).getParent()).isEqualTo(mailer.geminiLogs().resolve(LocalDate.now(ZoneOffset.UTC).toString()));
+        assertThat(logs.get(0).getFileName().toString()).matches("\\d{8}T\\d{9}Z-" + taskId + "\\.json");
         String log = Files.readString(logs.get(0));
         assertThat(log).doesNotContain(KEY);
         Map<String, Object> entry = Json.parse(log);
@@ -250,6 +266,18 @@ class GeminiEnhancementTest {
         assertThat((String) sent(taskId).get("error")).containsIgnoringCase("timeout");
         // WireMock journals a delayed request only once it has answered: let it, so the next test starts clean
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.requests().size() == 3);
+    }
+
+    @Test
+    void should_remove_the_log_of_days_past_the_retention_and_keep_the_recent_ones() throws Exception {
+        gemini.answers(fixture(200, "200-ok.json"));
+        String taskId = post(true);
+        sent(taskId);
+
+        // enhance-log-retention runs 5 s after the start
+        await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(logDir.resolve(OLD_DAY)));
+        assertThat(logDir.resolve(YESTERDAY.toString()).resolve("20200101T000000000Z-old-task.json")).exists();
+        assertThat(logFiles(taskId)).hasSize(1);
     }
 
     @Test

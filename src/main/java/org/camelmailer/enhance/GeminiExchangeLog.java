@@ -23,6 +23,8 @@ public final class GeminiExchangeLog {
 
     private static final DateTimeFormatter FILE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+    /** One folder per UTC day, so that a day is kept or removed whole ({@link GeminiLogRetention}). */
+    static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -45,13 +47,14 @@ public final class GeminiExchangeLog {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** One attempt's log entry: its file name relative to the log folder, and its text. */
+    /** One attempt's log entry: its file name relative to the log folder (in its day's folder), and its text. */
     public record Entry(String fileName, String text) {
     }
 
     /**
-     * One attempt's entry, named after the time and the task ({@code <timestamp>-<task_id>.json}; a name already taken
-     * in the folder gets the attempt number, then a counter). The route writes it with Camel's file component.
+     * One attempt's entry, named after the time and the task, in the folder of its UTC day
+     * ({@code 2026-11-28/20261128T044637123Z-<task_id>.json}; a name already taken gets the attempt number, then a
+     * counter). The route writes it with Camel's file component.
      *
      * @param httpStatus null when no answer came back
      * @param error      null unless the call failed without an answer (timeout, connection refused)
@@ -76,17 +79,17 @@ public final class GeminiExchangeLog {
             // a tree of strings, numbers and parsed JSON always serialises; this would be a Jackson bug
             throw new UncheckedIOException(e);
         }
-        return new Entry(freeName(FILE_STAMP.format(now) + "-" + safeFileName(taskId), attempt), text);
+        return new Entry(freeName(DAY.format(now), FILE_STAMP.format(now) + "-" + safeFileName(taskId), attempt), text);
     }
 
     /** The first of name.json, name-attempt.json, name-attempt-2.json, … that is not taken. */
-    private String freeName(String baseName, int attempt) {
+    private String freeName(String day, String baseName, int attempt) {
         String candidate = baseName + ".json";
-        for (int counter = 1; Files.exists(dir.resolve(candidate)); counter++) {
+        for (int counter = 1; Files.exists(dir.resolve(day).resolve(candidate)); counter++) {
             String suffix = counter == 1 ? "-" + attempt : "-" + attempt + "-" + counter;
             candidate = baseName + suffix + ".json";
         }
-        return candidate;
+        return day + "/" + candidate;
     }
 
     /** A body that is JSON is stored as JSON, so the log reads like the wire; anything else as a string. */

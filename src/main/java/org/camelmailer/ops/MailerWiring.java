@@ -39,6 +39,7 @@ import org.camelmailer.enhance.GeminiHttpClient;
 import org.camelmailer.enhance.GeminiEnhancer;
 import org.camelmailer.enhance.GeminiRoutes;
 import org.camelmailer.enhance.GeminiExchangeLog;
+import org.camelmailer.enhance.GeminiLogRetention;
 import org.camelmailer.enhance.GeminiRequestBuilder;
 import org.camelmailer.enhance.HtmlSanitizer;
 import org.camelmailer.queue.DeadLetters;
@@ -291,8 +292,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 new HtmlSanitizer(), settings.getInt(Setting.GEMINI_MAX_ATTEMPTS),
                 settings.getDuration(Setting.GEMINI_RETRY_DELAY), settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY),
                 redactor));
-        registry.bind("geminiCall", new GeminiCall(model,
-                new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), redactor), metrics, redactor));
+        Path logDir = Path.of(settings.get(Setting.GEMINI_LOG_DIR));
+        registry.bind("geminiCall", new GeminiCall(model, new GeminiExchangeLog(logDir, redactor), metrics, redactor));
+        registry.bind("geminiLogRetention",
+                new GeminiLogRetention(logDir, settings.getDuration(Setting.GEMINI_LOG_RETENTION)));
         // a delayed attempt then runs on one of these: as many as tasks can be in hand (MAILER_GEMINI_CONCURRENCY),
         // created as needed; Camel's shared pool of 10 would cap the calls after a wait at 10
         registry.bind(GeminiRoutes.RETRY_THREADS, context.getExecutorServiceManager()

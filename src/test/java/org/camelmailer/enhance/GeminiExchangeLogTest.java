@@ -43,10 +43,21 @@ class GeminiExchangeLogTest {
     }
 
     @Test
-    void should_name_the_file_after_the_utc_time_and_task() {
+    void should_name_the_file_after_the_utc_time_and_task_in_the_folder_of_its_utc_day() {
         GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN).entry("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null);
 
-        assertThat(entry.fileName()).isEqualTo("20261128T044637123Z-task-1.json");
+        assertThat(entry.fileName()).isEqualTo("2026-11-28/20261128T044637123Z-task-1.json");
+    }
+
+    @Test
+    void should_take_the_day_in_utc_not_in_local_time() {
+        Clock lateEvening = Clock.fixed(Instant.parse("2026-11-28T23:59:59.999Z"), ZoneOffset.ofHours(2));
+        Clock midnight = Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.ofHours(-5));
+
+        assertThat(new GeminiExchangeLog(dir, null, lateEvening).entry("t", 1, "m", REQUEST, 200, okAnswer, 1, null).fileName())
+                .isEqualTo("2026-11-28/20261128T235959999Z-t.json");
+        assertThat(new GeminiExchangeLog(dir, null, midnight).entry("t", 1, "m", REQUEST, 200, okAnswer, 1, null).fileName())
+                .isEqualTo("2026-11-29/20261129T000000000Z-t.json");
     }
 
     @Test
@@ -85,8 +96,8 @@ class GeminiExchangeLogTest {
         String second = write(log.entry("task-1", 2, "m", REQUEST, 503, "{\"n\":2}", 1, null));
         String third = write(log.entry("task-1", 2, "m", REQUEST, 503, "{\"n\":3}", 1, null));
 
-        assertThat(List.of(first, second, third)).containsExactly("20261128T044637123Z-task-1.json",
-                "20261128T044637123Z-task-1-2.json", "20261128T044637123Z-task-1-2-2.json");
+        assertThat(List.of(first, second, third)).containsExactly("2026-11-28/20261128T044637123Z-task-1.json",
+                "2026-11-28/20261128T044637123Z-task-1-2.json", "2026-11-28/20261128T044637123Z-task-1-2-2.json");
     }
 
     @Test
@@ -103,11 +114,12 @@ class GeminiExchangeLogTest {
     void should_keep_a_hostile_task_id_inside_the_directory() {
         GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN).entry("../../etc/x", 1, "m", REQUEST, 200, okAnswer, 1, null);
 
-        assertThat(entry.fileName()).isEqualTo("20261128T044637123Z-.._.._etc_x.json");
-        assertThat(dir.resolve(entry.fileName()).normalize().getParent()).isEqualTo(dir);
+        assertThat(entry.fileName()).isEqualTo("2026-11-28/20261128T044637123Z-.._.._etc_x.json");
+        assertThat(dir.resolve(entry.fileName()).normalize().getParent()).isEqualTo(dir.resolve("2026-11-28"));
     }
 
     private String write(GeminiExchangeLog.Entry entry) throws Exception {
+        Files.createDirectories(dir.resolve(entry.fileName()).getParent());
         Files.writeString(dir.resolve(entry.fileName()), entry.text());
         return entry.fileName();
     }

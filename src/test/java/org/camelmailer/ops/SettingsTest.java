@@ -259,7 +259,9 @@ class SettingsTest {
             "SENDER_EMAIL | Équipe Mailer <mailer@example.org>", "SENDER_EMAIL | \"Mailer, Paris\" <mailer@müller.example>",
             "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test",
             "GEMINI_TEMPERATURE | 0", "GEMINI_TEMPERATURE | 2", "GEMINI_TEMPERATURE | 1.25", "GEMINI_TEMPERATURE | 0.7",
-            "GEMINI_MAX_OUTPUT_TOKENS | 1", "GEMINI_MAX_OUTPUT_TOKENS | 65536", "GEMINI_PROMPT_FILE | /etc/mailer/prompt.txt"})
+            "GEMINI_MAX_OUTPUT_TOKENS | 1", "GEMINI_MAX_OUTPUT_TOKENS | 65536", "GEMINI_PROMPT_FILE | /etc/mailer/prompt.txt",
+            "GEMINI_LOG_RETENTION | 1d", "GEMINI_LOG_RETENTION | 24h", "GEMINI_LOG_RETENTION | 86400",
+            "GEMINI_LOG_RETENTION | 365d"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
@@ -290,6 +292,26 @@ class SettingsTest {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
                         "SMTP_PORT=70000: must be a port number from 1 to 65535",
                         "MAILER_ROUTES_RELOAD=yes: must be true or false"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"30d", "720h", "43200m", "2592000s", "2592000", "2592000000ms"})
+    void should_read_the_gemini_log_retention_in_every_documented_form(String text) {
+        assertThat(Settings.of(Map.of("GEMINI_LOG_RETENTION", text)).getDuration(Setting.GEMINI_LOG_RETENTION))
+                .isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void should_keep_the_gemini_log_thirty_days_by_default() {
+        assertThat(Settings.of(Map.of()).getDuration(Setting.GEMINI_LOG_RETENTION)).isEqualTo(Duration.ofDays(30));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"23h", "86399", "0", "12h"})
+    void should_refuse_a_gemini_log_retention_under_a_day(String text) {
+        assertThatThrownBy(() -> Settings.of(Map.of("GEMINI_LOG_RETENTION", text)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("GEMINI_LOG_RETENTION=" + text + ": must be at least 1 d: the log is kept in one folder per day");
     }
 
     @Test
