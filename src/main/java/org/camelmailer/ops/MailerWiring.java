@@ -40,6 +40,7 @@ import org.camelmailer.enhance.GeminiEnhancer;
 import org.camelmailer.enhance.GeminiRoutes;
 import org.camelmailer.enhance.GeminiExchangeLog;
 import org.camelmailer.enhance.GeminiLogRetention;
+import org.camelmailer.enhance.GeminiRateLimit;
 import org.camelmailer.enhance.GeminiRequestBuilder;
 import org.camelmailer.enhance.HtmlSanitizer;
 import org.camelmailer.queue.DeadLetters;
@@ -199,7 +200,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
                 metrics, redactor, visibilityTimeout()));
         if (role().delivers()) {
-            gemini(context, metrics);
+            gemini(context, metrics, redis);
         }
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
@@ -276,10 +277,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     }
 
     /**
-     * The beans of the Gemini step (enhance.GeminiRoutes and routes/enhance.camel.yaml): its decisions, one attempt,
-     * the HTTP client that adds the key, and the pool delayed attempts run on.
+     * The beans of the Gemini step (enhance.GeminiRoutes and routes/enhance.camel.yaml): its decisions, the shared rate
+     * limit, one attempt, the HTTP client that adds the key, the log's retention, and the pool delayed attempts run on.
      */
-    private void gemini(CamelContext context, MailerMetrics metrics) {
+    private void gemini(CamelContext context, MailerMetrics metrics, StringRedisTemplate redis) {
         Registry registry = context.getRegistry();
         String model = settings.get(Setting.GEMINI_MODEL);
         if (!settings.isSet(Setting.GEMINI_API_KEY)) {
@@ -292,6 +293,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 new HtmlSanitizer(), settings.getInt(Setting.GEMINI_MAX_ATTEMPTS),
                 settings.getDuration(Setting.GEMINI_RETRY_DELAY), settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY),
                 redactor));
+        int rpm = settings.isSet(Setting.GEMINI_RPM) ? settings.getInt(Setting.GEMINI_RPM) : 0;
+        if (rpm > 0 && settings.isSet(Setting.GEMINI_API_KEY)) {
+            LOG.info("GEMINI_RPM={}: the Gemini calls of every process on this Redis stay under {} a minute ({})",
+                    rpm, rpm, GeminiRateLimit.KEY);
+        }
+        registry.bind("geminiRateLimit", new GeminiRateLimit(redis, rpm));
         Path logDir = Path.of(settings.get(Setting.GEMINI_LOG_DIR));
         registry.bind("geminiCall", new GeminiCall(model, new GeminiExchangeLog(logDir, redactor), metrics, redactor));
         registry.bind("geminiLogRetention",

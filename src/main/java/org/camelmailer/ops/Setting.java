@@ -23,6 +23,7 @@ public enum Setting {
     GEMINI_LOG_DIR("gemini.log-dir", "gemini_logs", Check.required()),
     GEMINI_LOG_RETENTION("gemini.log-retention", "30d", Check.duration(Duration.ofDays(1),
             "the log is kept in one folder per day")),
+    GEMINI_RPM("gemini.rpm", "", Check.whole(1, 1_000_000).orEmpty()),
     GEMINI_PROMPT_FILE("gemini.prompt-file", "prompts/enhance.txt", Check.required()),
     GEMINI_TEMPERATURE("gemini.temperature", "0.2", Check.decimal(0, 2)),
     GEMINI_MAX_OUTPUT_TOKENS("gemini.max-output-tokens", "4096", Check.whole(1, 65536)),

@@ -243,6 +243,9 @@ class SettingsTest {
             "GEMINI_TEMPERATURE | NaN | must be a number from 0 to 2 (such as 0.2)",
             "GEMINI_MAX_OUTPUT_TOKENS | 0 | must be a whole number from 1 to 65536",
             "GEMINI_MAX_OUTPUT_TOKENS | 65537 | must be a whole number from 1 to 65536",
+            "GEMINI_RPM | 0 | must be a whole number from 1 to 1000000",
+            "GEMINI_RPM | 60/1m | must be a whole number from 1 to 1000000",
+            "GEMINI_RPM | lots | must be a whole number from 1 to 1000000",
     })
     void should_refuse_a_setting_that_makes_no_sense_naming_it_and_its_value(String name, String value, String problem) {
         assertThatThrownBy(() -> Settings.of(Map.of(name, value)))
@@ -261,7 +264,7 @@ class SettingsTest {
             "GEMINI_TEMPERATURE | 0", "GEMINI_TEMPERATURE | 2", "GEMINI_TEMPERATURE | 1.25", "GEMINI_TEMPERATURE | 0.7",
             "GEMINI_MAX_OUTPUT_TOKENS | 1", "GEMINI_MAX_OUTPUT_TOKENS | 65536", "GEMINI_PROMPT_FILE | /etc/mailer/prompt.txt",
             "GEMINI_LOG_RETENTION | 1d", "GEMINI_LOG_RETENTION | 24h", "GEMINI_LOG_RETENTION | 86400",
-            "GEMINI_LOG_RETENTION | 365d"})
+            "GEMINI_LOG_RETENTION | 365d", "GEMINI_RPM | 1", "GEMINI_RPM | 2000"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
@@ -299,6 +302,11 @@ class SettingsTest {
     void should_read_the_gemini_log_retention_in_every_documented_form(String text) {
         assertThat(Settings.of(Map.of("GEMINI_LOG_RETENTION", text)).getDuration(Setting.GEMINI_LOG_RETENTION))
                 .isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void should_leave_gemini_calls_unlimited_by_default() {
+        assertThat(Settings.of(Map.of()).isSet(Setting.GEMINI_RPM)).isFalse();
     }
 
     @Test
