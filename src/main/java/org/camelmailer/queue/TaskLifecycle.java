@@ -132,7 +132,10 @@ public final class TaskLifecycle {
         TaskQueue queue = exchange.getProperty(RedisQueueConsumer.QUEUE, TaskQueue.class);
         TaskQueue.Lease lease = exchange.getProperty(RedisQueueConsumer.LEASE, TaskQueue.Lease.class);
         if (leaseLost(cause)) {
-            // nothing was mailed and the task is another claimer's now: no status, no retry, no dead letter from here
+            // nothing was mailed and the task is another claimer's now: no status, no retry, no dead letter from here,
+            // and no acknowledgement either: should this claim's member still be there, it runs out and the entry is
+            // handed out again, rather than removed unsent
+            exchange.setProperty(RedisQueueConsumer.ACKNOWLEDGED, true);
             LOG.warn("task {} not mailed by this worker: its lease ran out and another worker has it", task.taskId());
             return;
         }

@@ -66,8 +66,11 @@ public final class TaskQueue {
             + "return {m, mark(ARGV[3] .. t.task_id, tostring((tonumber(t.attempt) or 0) + 1), ARGV[5], ARGV[4])}",
             List.class);
 
+    // held is "the member is there", not "its score changed": ZADD CH answers 0 to a renewal in the millisecond of
+    // the claim (or of the last renewal), and the worker took its own lease for lost
     private static final RedisScript<Long> RENEW = new DefaultRedisScript<>(NOW_MS
-            + "return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])", Long.class);
+            + "if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end "
+            + "redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1]) return 1", Long.class);
 
     /** Lua: ends the lease ARGV[1] held in KEYS[1]; the script returns 0 at once when it is no longer held. */
     static final String RELEASE_OR_RETURN = "if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end ";

@@ -216,6 +216,9 @@ class TaskLifecycleTest {
 
         assertThat(statuses.find("t1")).containsEntry("status", "processing");
         assertThat(server.redis().opsForZSet().range(queue.inflightKey(), 0, -1)).containsExactly(leases[1].member());
+        assertThat(exchange.getProperty(RedisQueueConsumer.ACKNOWLEDGED, Boolean.class))
+                .as("the consumer must not acknowledge: were the judgement wrong, the entry would be removed unsent")
+                .isTrue();
     }
 
     @Test

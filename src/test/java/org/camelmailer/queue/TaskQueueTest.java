@@ -153,6 +153,17 @@ class TaskQueueTest {
     }
 
     @Test
+    void should_renew_a_held_lease_however_soon_after_the_claim_or_the_last_renewal() {
+        push(task("a"));
+        TaskQueue.Lease lease = queue.claim(LONG_LEASE);
+
+        // a few hundred renewals in a row: many fall in the millisecond of the one before (or of the claim)
+        for (int i = 0; i < 300; i++) {
+            assertThat(queue.renew(lease, LONG_LEASE)).as("renewal %d", i).isTrue();
+        }
+    }
+
+    @Test
     void should_refuse_to_renew_an_entry_that_is_not_held() {
         assertThat(queue.renew(TaskQueue.Lease.of("7|" + task("nobody")), LONG_LEASE)).isFalse();
         assertThat(queue.inflight()).isZero();
