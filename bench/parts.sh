@@ -163,11 +163,11 @@ stop_floor() {
   forget "$FLOOR_PID"
 }
 
-# the service, as the README runs it: java -jar from a folder holding routes/ and application.properties
+# the service, as the README runs it: java -jar from a folder holding routes/, prompts/ and application.properties
 prepare_service_dir() {
   SVC=$RUN/service
   mkdir -p "$SVC"
-  cp -r "$REPO/routes" "$REPO/application.properties" "$SVC/"
+  cp -r "$REPO/routes" "$REPO/prompts" "$REPO/application.properties" "$SVC/"
   MAILER_PORT=$(free_port)
 }
 

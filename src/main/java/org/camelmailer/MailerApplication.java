@@ -9,7 +9,7 @@ import org.camelmailer.config.ConfigurationException;
 import org.camelmailer.ops.MailerWiring;
 import org.camelmailer.ops.Settings;
 
-/** Starts camel-mailer: settings from env, .env and application.properties; routes from routes/*.yaml. */
+/** Starts camel-mailer: settings from env, .env and application.properties; routes from routes/*.yaml and Java DSL. */
 public final class MailerApplication {
 
     private MailerApplication() {
@@ -69,6 +69,8 @@ public final class MailerApplication {
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         main.setOverrideProperties(overrides);
         main.configure().addConfiguration(wiring);
+        // the Java DSL routes, next to the YAML ones read from routes/
+        wiring.javaRoutes().forEach(main.configure()::addRoutesBuilder);
         main.addMainListener(wiring);
         return main;
     }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,7 @@ import jakarta.mail.internet.MimeMultipart;
 import org.camelmailer.support.GeminiStub;
 import org.camelmailer.support.Json;
 import org.camelmailer.support.RunningMailer;
+import org.camelmailer.support.TempDirs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,14 +33,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GeminiEnhancementTest {
 
     static final String KEY = "AIzaTEST-canary-key-0123456789";
+    /** An operator's own prompt, in a file of its own: sent as it is written, no rebuild. */
+    static final String PROMPT = "Mets ce courriel en HTML sobre, aux couleurs de la Maison.\nGarde le tutoiement.";
     static final String TEXT = "Bonjour,\n\nVoici le compte rendu de la réunion :\n- budget validé\n- prochaine réunion jeudi\n\nCordialement,\nAlice";
+
+    static final String OLD_DAY = "2020-01-01";
+    static final LocalDate YESTERDAY = LocalDate.now(ZoneOffset.UTC).minusDays(1);
 
     static GreenMail smtp;
     static GeminiStub gemini;
     static RunningMailer mailer;
+    static Path logDir;
 
     @BeforeAll
-    static void start() {
+    static void start() throws IOException {
+        Path prompt = Files.writeString(TempDirs.create("prompt").resolve("maison.txt"), PROMPT + "\n");
+        // a log an earlier run left: day folders from long ago and from yesterday (GEMINI_LOG_RETENTION=2d)
+        logDir = TempDirs.create("gemini-logs");
+        for (String day : List.of(OLD_DAY, YESTERDAY.toString())) {
+            Files.createDirectories(logDir.resolve(day));
+            Files.writeString(logDir.resolve(day).resolve("20200101T000000000Z-old-task.json"), "{}");
+        }
         smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         smtp.start();
         gemini = new GeminiStub();
@@ -46,7 +62,10 @@ class GeminiEnhancementTest {
                 Map.entry("SMTP_SECURITY", "none"), Map.entry("SENDER_EMAIL", "noreply@example.org"),
                 Map.entry("GEMINI_API_KEY", KEY), Map.entry("GEMINI_BASE_URL", gemini.baseUrl()),
                 Map.entry("GEMINI_MODEL", "test-model"), Map.entry("GEMINI_TIMEOUT", "1s"),
-                Map.entry("GEMINI_MAX_ATTEMPTS", "3"), Map.entry("GEMINI_RETRY_DELAY", "50ms")));
+                Map.entry("GEMINI_MAX_ATTEMPTS", "3"), Map.entry("GEMINI_RETRY_DELAY", "50ms"),
+                Map.entry("GEMINI_PROMPT_FILE", prompt.toString()), Map.entry("GEMINI_TEMPERATURE", "0.7"),
+                Map.entry("GEMINI_MAX_OUTPUT_TOKENS", "2048"), Map.entry("GEMINI_LOG_DIR", logDir.toString()),
+                Map.entry("GEMINI_LOG_RETENTION", "2d")));
     }
 
     @AfterAll
@@ -82,8 +101,9 @@ class GeminiEnhancementTest {
         return smtp.getReceivedMessages()[0];
     }
 
+    /** The task's log files, wherever they are under GEMINI_LOG_DIR (in the folder of their day). */
     static List<Path> logFiles(String taskId) throws IOException {
-        try (var files = Files.list(mailer.geminiLogs())) {
+        try (var files = Files.walk(mailer.geminiLogs())) {
             return files.filter(f -> f.getFileName().toString().contains(taskId)).sorted().toList();
         }
     }
@@ -117,10 +137,14 @@ class GeminiEnhancementTest {
         assertThat(request.getHeader("Authorization")).isNull();
         Map<String, Object> body = Json.parse(request.getBodyAsString());
         assertThat(Json.of(body.get("contents"))).contains("budget validé");
-        assertThat(Json.of(body.get("generationConfig"))).contains("\"responseMimeType\":\"text/plain\"");
+        assertThat(Json.of(body.get("generationConfig"))).contains("\"responseMimeType\":\"text/plain\"")
+                .contains("\"temperature\":0.7").contains("\"maxOutputTokens\":2048");
+        assertThat(Json.of(body.get("systemInstruction"))).isEqualTo(Json.of(Map.of("parts", List.of(Map.of("text", PROMPT)))));
 
         List<Path> logs = logFiles(taskId);
         assertThat(logs).hasSize(1);
+        assertThat(logs.get(0).getParent()).isEqualTo(mailer.geminiLogs().resolve(LocalDate.now(ZoneOffset.UTC).toString()));
+        assertThat(logs.get(0).getFileName().toString()).matches("\\d{8}T\\d{9}Z-" + taskId + "\\.json");
         String log = Files.readString(logs.get(0));
         assertThat(log).doesNotContain(KEY);
         Map<String, Object> entry = Json.parse(log);
@@ -165,6 +189,53 @@ class GeminiEnhancementTest {
     }
 
     @Test
+    void should_wait_as_long_as_retry_info_asks_holding_no_thread_meanwhile() throws Exception {
+        gemini.answers(GeminiStub.perMinuteQuota("2s"), fixture(200, "200-ok.json"));
+        String taskId = post(true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> gemini.requests().size() == 1);
+
+        // while the second attempt waits, no thread is in the Gemini step or in a Camel processor: a waiting retry is
+        // a scheduled task (a thread sleeping in a loop, in Camel's synchronous redelivery, or a worker thread
+        // awaiting the asynchronous one, would show)
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofMillis(1_500))
+                .untilAsserted(() -> assertThat(threadsInTheGeminiStep()).isEmpty());
+        assertThat(gemini.requests()).hasSize(1);
+
+        assertThat(sent(taskId)).containsEntry("enhanced", true);
+        var requests = gemini.requests();
+        assertThat(requests).hasSize(2);
+        long waited = Math.abs(requests.get(0).getLoggedDate().getTime() - requests.get(1).getLoggedDate().getTime());
+        assertThat(waited).as("RetryInfo asked for 2 s, the backoff alone is 50 ms").isGreaterThanOrEqualTo(1_950);
+        assertThat(logFiles(taskId)).hasSize(2);
+    }
+
+    @Test
+    void should_send_plain_text_at_once_when_gemini_asks_to_wait_past_the_maximum() throws Exception {
+        gemini.answers(GeminiStub.perMinuteQuota("45s"), fixture(200, "200-ok.json"));
+        String taskId = post(true);
+
+        assertThat(received().getContentType()).startsWith("text/plain");
+        assertThat((String) sent(taskId).get("error")).contains("429").contains("(Gemini asks to wait 45s)");
+        assertThat(gemini.requests()).hasSize(1);
+    }
+
+    /** Threads whose stack is in the Gemini step, in any Camel processor or awaiting one, as "name: frame". */
+    static List<String> threadsInTheGeminiStep() {
+        List<String> busy = new java.util.ArrayList<>();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().startsWith("org.camelmailer.enhance.")
+                        || frame.getClassName().startsWith("org.apache.camel.processor.")
+                        || frame.getClassName().endsWith("AsyncProcessorAwaitManager")) {
+                    busy.add(thread.getName() + ": " + frame);
+                    return;
+                }
+            }
+        });
+        return busy;
+    }
+
+    @Test
     void should_not_choke_on_an_html_502_from_a_google_front_end() throws Exception {
         gemini.answers(aResponse().withStatus(502).withHeader("Content-Type", "text/html")
                 .withBody("<html><body>502 Bad Gateway</body></html>"), fixture(200, "200-ok.json"));
@@ -195,6 +266,18 @@ class GeminiEnhancementTest {
         assertThat((String) sent(taskId).get("error")).containsIgnoringCase("timeout");
         // WireMock journals a delayed request only once it has answered: let it, so the next test starts clean
         await().atMost(Duration.ofSeconds(10)).until(() -> gemini.requests().size() == 3);
+    }
+
+    @Test
+    void should_remove_the_log_of_days_past_the_retention_and_keep_the_recent_ones() throws Exception {
+        gemini.answers(fixture(200, "200-ok.json"));
+        String taskId = post(true);
+        sent(taskId);
+
+        // enhance-log-retention runs 5 s after the start
+        await().atMost(Duration.ofSeconds(15)).until(() -> !Files.exists(logDir.resolve(OLD_DAY)));
+        assertThat(logDir.resolve(YESTERDAY.toString()).resolve("20200101T000000000Z-old-task.json")).exists();
+        assertThat(logFiles(taskId)).hasSize(1);
     }
 
     @Test

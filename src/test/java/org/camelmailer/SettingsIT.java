@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,10 @@ class SettingsIT {
     }
 
     static Run runToEnd(Map<String, String> env) throws Exception {
-        Path dir = MailerProcess.workingDirectory();
+        return runToEnd(MailerProcess.workingDirectory(), env);
+    }
+
+    static Run runToEnd(Path dir, Map<String, String> env) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "camel-mailer.jar").toAbsolutePath().toString())
                 .directory(dir.toFile()).redirectErrorStream(true);
@@ -67,6 +71,8 @@ class SettingsIT {
             "MAILER_RETRY_MAX_AGE | soon | must be a duration such as 30s, 5m or 24h",
             "REDIS_URL | localhost:6379 | must look like redis://",
             "MAILER_HTTP_HOST | no-such-host.invalid | cannot be resolved",
+            "GEMINI_TEMPERATURE | 3 | must be a number from 0 to 2",
+            "GEMINI_MAX_OUTPUT_TOKENS | 0 | must be a whole number from 1 to 65536",
     })
     void should_refuse_a_setting_that_makes_no_sense_with_exit_2_naming_it(String name, String value, String problem)
             throws Exception {
@@ -75,6 +81,32 @@ class SettingsIT {
         assertThat(run.exit()).as(run.output()).isEqualTo(2);
         assertThat(run.output()).contains("camel-mailer: configuration error: " + name + "=" + value + ": " + problem)
                 .doesNotContain("Exception", "Apache Camel");
+    }
+
+    @Test
+    void should_stop_a_worker_whose_prompt_file_is_missing_naming_the_file() throws Exception {
+        Path dir = MailerProcess.workingDirectory();
+        Files.delete(dir.resolve("prompts/enhance.txt"));
+
+        Run run = runToEnd(dir, Map.of("GEMINI_API_KEY", "AIza-prompt-test"));
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output()).contains("camel-mailer: configuration error: GEMINI_PROMPT_FILE=prompts/enhance.txt: "
+                + "no such file (looked for " + dir.toRealPath().resolve("prompts/enhance.txt") + ")")
+                .doesNotContain("Exception", "AIza-prompt-test");
+    }
+
+    @Test
+    void should_stop_a_worker_whose_prompt_file_is_empty_naming_the_file() throws Exception {
+        Path dir = MailerProcess.workingDirectory();
+        Files.writeString(dir.resolve("my-prompt.txt"), "\n  \n");
+
+        Run run = runToEnd(dir, Map.of("GEMINI_API_KEY", "AIza-prompt-test", "GEMINI_PROMPT_FILE", "my-prompt.txt",
+                "MAILER_ROLE", "worker"));
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output()).contains("camel-mailer: configuration error: GEMINI_PROMPT_FILE=my-prompt.txt: is empty ("
+                + dir.toRealPath().resolve("my-prompt.txt") + ")");
     }
 
     @Test

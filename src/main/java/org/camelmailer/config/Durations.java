@@ -51,9 +51,12 @@ public final class Durations {
         return d.toMillis() + "ms";
     }
 
-    /** "300 s", "250 ms", "5 min": for log lines and messages. */
+    /** "300 s", "250 ms", "5 min", "30 d": for log lines and messages. */
     public static String describe(Duration d) {
         long ms = d.toMillis();
+        if (ms % 86_400_000 == 0 && ms > 0) {
+            return ms / 86_400_000 + " d";
+        }
         if (ms % 60_000 == 0 && ms >= 60_000) {
             return ms / 60_000 + " min";
         }

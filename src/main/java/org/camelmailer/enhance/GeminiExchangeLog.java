@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,15 +15,18 @@ import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
-/** Enhance step, audit: keeps every Gemini request and answer as one JSON file, so a bad mail can be traced to its call. */
+/**
+ * Enhance step, audit: every Gemini request and answer as one JSON file in GEMINI_LOG_DIR (written by the route's file
+ * step), so a bad mail can be traced to its call.
+ */
 public final class GeminiExchangeLog {
 
     private static final DateTimeFormatter FILE_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+    /** One folder per UTC day, so that a day is kept or removed whole ({@link GeminiLogRetention}). */
+    static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
     private static final ObjectMapper MAPPER =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    // Shared by all instances: two logs on the same directory must not pick the same free name either.
-    private static final Object NAMING_LOCK = new Object();
 
     private final Path dir;
     private final UnaryOperator<String> redactor;
@@ -47,14 +47,19 @@ public final class GeminiExchangeLog {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** One attempt's log entry: its file name relative to the log folder (in its day's folder), and its text. */
+    public record Entry(String fileName, String text) {
+    }
+
     /**
-     * Writes one attempt's file and returns its path.
+     * One attempt's entry, named after the time and the task, in the folder of its UTC day
+     * ({@code 2026-11-28/20261128T044637123Z-<task_id>.json}; a name already taken gets the attempt number, then a
+     * counter). The route writes it with Camel's file component.
      *
      * @param httpStatus null when no answer came back
      * @param error      null unless the call failed without an answer (timeout, connection refused)
-     * @throws UncheckedIOException when the directory or file cannot be written
      */
-    public Path record(String taskId, int attempt, String model, String requestBody, Integer httpStatus,
+    public Entry entry(String taskId, int attempt, String model, String requestBody, Integer httpStatus,
                        String responseBody, long durationMillis, String error) {
         Instant now = clock.instant();
         ObjectNode entry = MAPPER.createObjectNode();
@@ -67,38 +72,24 @@ public final class GeminiExchangeLog {
         entry.put("status", httpStatus);
         entry.set("response", embedded(responseBody));
         entry.put("error", error);
+        String text;
         try {
-            String text = redactor.apply(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(entry) + "\n");
-            return write(FILE_STAMP.format(now) + "-" + safeFileName(taskId), attempt, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the Gemini exchange log in " + dir, e);
+            text = redactor.apply(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(entry) + "\n");
+        } catch (JsonProcessingException e) {
+            // a tree of strings, numbers and parsed JSON always serialises; this would be a Jackson bug
+            throw new UncheckedIOException(e);
         }
-    }
-
-    // Written beside its final name, then renamed: a reader never sees half a file.
-    private Path write(String baseName, int attempt, String text) throws IOException {
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, ".gemini-", ".tmp");
-        try {
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            synchronized (NAMING_LOCK) {
-                Path target = freeName(baseName, attempt);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                return target;
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        return new Entry(freeName(DAY.format(now), FILE_STAMP.format(now) + "-" + safeFileName(taskId), attempt), text);
     }
 
     /** The first of name.json, name-attempt.json, name-attempt-2.json, … that is not taken. */
-    private Path freeName(String baseName, int attempt) {
-        Path candidate = dir.resolve(baseName + ".json");
-        for (int counter = 1; Files.exists(candidate); counter++) {
+    private String freeName(String day, String baseName, int attempt) {
+        String candidate = baseName + ".json";
+        for (int counter = 1; Files.exists(dir.resolve(day).resolve(candidate)); counter++) {
             String suffix = counter == 1 ? "-" + attempt : "-" + attempt + "-" + counter;
-            candidate = dir.resolve(baseName + suffix + ".json");
+            candidate = baseName + suffix + ".json";
         }
-        return candidate;
+        return day + "/" + candidate;
     }
 
     /** A body that is JSON is stored as JSON, so the log reads like the wire; anything else as a string. */

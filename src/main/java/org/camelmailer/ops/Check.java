@@ -55,6 +55,22 @@ interface Check {
         };
     }
 
+    /** A decimal number written plainly (0.2, 1, 1.5), from {@code min} to {@code max}. */
+    static Check decimal(double min, double max) {
+        String problem = "must be a number from " + plain(min) + " to " + plain(max) + " (such as 0.2)";
+        return v -> {
+            if (!v.strip().matches("\\d{1,9}(\\.\\d{1,9})?")) {
+                return problem;
+            }
+            double d = Double.parseDouble(v.strip());
+            return d < min || d > max ? problem : null;
+        };
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
     /** A duration (see {@link Durations}) of at least {@code min}; {@code why} says why not less. */
     static Check duration(Duration min, String why) {
         return new DurationCheck(min, why);

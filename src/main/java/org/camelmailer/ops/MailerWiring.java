@@ -13,9 +13,11 @@ import java.util.concurrent.CompletionException;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
+import org.camelmailer.config.ConfigurationException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -35,9 +37,13 @@ import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
 import org.camelmailer.deliver.PooledMailSender;
 import org.camelmailer.deliver.SmtpTransport;
+import org.camelmailer.enhance.GeminiCall;
 import org.camelmailer.enhance.GeminiHttpClient;
 import org.camelmailer.enhance.GeminiEnhancer;
+import org.camelmailer.enhance.GeminiRoutes;
 import org.camelmailer.enhance.GeminiExchangeLog;
+import org.camelmailer.enhance.GeminiLogRetention;
+import org.camelmailer.enhance.GeminiRateLimit;
 import org.camelmailer.enhance.GeminiRequestBuilder;
 import org.camelmailer.enhance.HtmlSanitizer;
 import org.camelmailer.queue.DeadLetters;
@@ -68,12 +74,30 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private final Settings settings;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final SecretRedactor redactor;
+    /** The system prompt sent to Gemini (GEMINI_PROMPT_FILE), read at start; null in a process that never calls Gemini. */
+    private final String geminiPrompt;
     /** Redis, connected on a thread of its own while Camel initialises (connectInBackground). */
     private CompletableFuture<StringRedisTemplate> redisConnecting;
 
     public MailerWiring(Settings settings) {
         this.settings = settings;
         this.redactor = new SecretRedactor(settings);
+        // a missing or empty prompt stops the start here, before anything connects
+        this.geminiPrompt = callsGemini() ? geminiPrompt(settings) : null;
+    }
+
+    /** A worker with a key calls Gemini: only then must the prompt file be there. */
+    private boolean callsGemini() {
+        return role().delivers() && settings.isSet(Setting.GEMINI_API_KEY);
+    }
+
+    private static String geminiPrompt(Settings settings) {
+        String file = settings.get(Setting.GEMINI_PROMPT_FILE);
+        try {
+            return GeminiRequestBuilder.readInstruction(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(Setting.GEMINI_PROMPT_FILE.name(), file, e.getMessage());
+        }
     }
 
     /** Property placeholders for the routes: every non-secret setting plus what is derived from them. */
@@ -86,6 +110,15 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 ? SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), smtpSecurity())
                 : "smtp://localhost:25");
         p.setProperty("gemini.enabled", Boolean.toString(settings.isSet(Setting.GEMINI_API_KEY)));
+        // the call of routes/enhance.camel.yaml: no key here, ever (geminiHttpClient adds it on the wire)
+        p.setProperty("gemini.endpoint", settings.get(Setting.GEMINI_BASE_URL).replaceAll("/+$", "")
+                + "/v1beta/models/" + settings.get(Setting.GEMINI_MODEL) + ":generateContent");
+        // camel-http's timeouts take milliseconds as a bare number (it refuses "30000ms")
+        long geminiTimeout = settings.getDuration(Setting.GEMINI_TIMEOUT).toMillis();
+        p.setProperty("gemini.http.timeout", Long.toString(geminiTimeout));
+        p.setProperty("gemini.http.connect-timeout", Long.toString(Math.min(geminiTimeout, 10_000)));
+        // one connection per task that may be waiting on Gemini (camel-http allows 20 per host)
+        p.setProperty("gemini.connections", Integer.toString(Math.max(20, geminiConcurrency())));
         p.setProperty("mailer.worker-concurrency", Integer.toString(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)));
         p.setProperty("mailer.gemini-concurrency", Integer.toString(geminiConcurrency()));
         p.setProperty("mailer.max-body-size", Integer.toString(settings.getInt(Setting.MAILER_MAX_BODY_SIZE)));
@@ -170,7 +203,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
                 settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
                 metrics, redactor, visibilityTimeout()));
-        registry.bind("geminiEnhancer", gemini(context, metrics));
+        if (role().delivers()) {
+            gemini(context, metrics, redis);
+        }
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
         smtp(context);
@@ -263,27 +298,42 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         }
     }
 
-    private GeminiEnhancer gemini(CamelContext context, MailerMetrics metrics) {
+    /**
+     * The beans of the Gemini step (enhance.GeminiRoutes and routes/enhance.camel.yaml): its decisions, the shared rate
+     * limit, one attempt, the HTTP client that adds the key, the log's retention, and the pool delayed attempts run on.
+     */
+    private void gemini(CamelContext context, MailerMetrics metrics, StringRedisTemplate redis) {
+        Registry registry = context.getRegistry();
         String model = settings.get(Setting.GEMINI_MODEL);
         if (!settings.isSet(Setting.GEMINI_API_KEY)) {
             LOG.warn("GEMINI_API_KEY is not set: enhance_content is ignored and every mail is sent as plain text");
         }
-        context.getRegistry().bind("geminiHttpClient", new GeminiHttpClient(settings.get(Setting.GEMINI_API_KEY)));
-        long timeout = settings.getDuration(Setting.GEMINI_TIMEOUT).toMillis();
-        String base = settings.get(Setting.GEMINI_BASE_URL).replaceAll("/+$", "");
-        // the key is added by geminiHttpClient on the wire, never in this URI (URIs show up in logs and JMX)
-        String uri = base + "/v1beta/models/" + model + ":generateContent"
-                + "?httpClientConfigurer=#geminiHttpClient&throwExceptionOnFailure=false"
-                + "&connectTimeout=" + Math.min(timeout, 10_000) + "&responseTimeout=" + timeout
-                + "&soTimeout=" + timeout
-                // one connection per worker thread that may be waiting on Gemini (camel-http allows 20 per host)
-                + "&connectionsPerRoute=" + Math.max(20, geminiConcurrency())
-                + "&maxTotalConnections=" + Math.max(200, geminiConcurrency());
-        return new GeminiEnhancer(context.createProducerTemplate(), uri, model,
-                new GeminiRequestBuilder(0.2, 4096), new HtmlSanitizer(),
-                new GeminiExchangeLog(Path.of(settings.get(Setting.GEMINI_LOG_DIR)), redactor),
-                settings.getInt(Setting.GEMINI_MAX_ATTEMPTS), settings.getDuration(Setting.GEMINI_RETRY_DELAY),
-                settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY), metrics, redactor);
+        registry.bind("geminiHttpClient", new GeminiHttpClient(settings.get(Setting.GEMINI_API_KEY)));
+        registry.bind("geminiEnhancer", new GeminiEnhancer(
+                new GeminiRequestBuilder(geminiPrompt != null ? geminiPrompt : "(not called: GEMINI_API_KEY is not set)",
+                        settings.getDouble(Setting.GEMINI_TEMPERATURE), settings.getInt(Setting.GEMINI_MAX_OUTPUT_TOKENS)),
+                new HtmlSanitizer(), settings.getInt(Setting.GEMINI_MAX_ATTEMPTS),
+                settings.getDuration(Setting.GEMINI_RETRY_DELAY), settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY),
+                redactor));
+        int rpm = settings.isSet(Setting.GEMINI_RPM) ? settings.getInt(Setting.GEMINI_RPM) : 0;
+        if (rpm > 0 && settings.isSet(Setting.GEMINI_API_KEY)) {
+            LOG.info("GEMINI_RPM={}: the Gemini calls of every process on this Redis stay under {} a minute ({})",
+                    rpm, rpm, GeminiRateLimit.KEY);
+        }
+        registry.bind("geminiRateLimit", new GeminiRateLimit(redis, rpm));
+        Path logDir = Path.of(settings.get(Setting.GEMINI_LOG_DIR));
+        registry.bind("geminiCall", new GeminiCall(model, new GeminiExchangeLog(logDir, redactor), metrics, redactor));
+        registry.bind("geminiLogRetention",
+                new GeminiLogRetention(logDir, settings.getDuration(Setting.GEMINI_LOG_RETENTION)));
+        // a delayed attempt then runs on one of these: as many as tasks can be in hand (MAILER_GEMINI_CONCURRENCY),
+        // created as needed; Camel's shared pool of 10 would cap the calls after a wait at 10
+        registry.bind(GeminiRoutes.RETRY_THREADS, context.getExecutorServiceManager()
+                .newScheduledThreadPool(this, "gemini-retry", geminiConcurrency()));
+    }
+
+    /** The service's Java DSL routes for this role (its YAML routes are chosen by file, see {@link Role}). */
+    public List<RoutesBuilder> javaRoutes() {
+        return role().delivers() ? List.of(new GeminiRoutes()) : List.of();
     }
 
     private void smtp(CamelContext context) {

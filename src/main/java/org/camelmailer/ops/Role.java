@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * What one process does (MAILER_ROLE): {@code api} serves HTTP and only enqueues, {@code worker} only consumes
- * and delivers, {@code all} does both. Routes are chosen by file: api.camel.yaml and worker.camel.yaml.
+ * and delivers, {@code all} does both. Routes are chosen by file: api.camel.yaml and admin.camel.yaml for api,
+ * worker.camel.yaml and enhance.camel.yaml (with the Java DSL route worker-enhance) for worker.
  */
 public enum Role {
     ALL, API, WORKER;
@@ -28,7 +29,7 @@ public enum Role {
     /** The route file this role leaves out, for camel.main.routes-exclude-pattern. */
     String excludedRoutes() {
         return switch (this) {
-            case API -> "file:routes/worker.camel.yaml";
+            case API -> "file:routes/worker.camel.yaml,file:routes/enhance.camel.yaml";
             case WORKER -> "file:routes/api.camel.yaml,file:routes/admin.camel.yaml";
             case ALL -> "";
         };

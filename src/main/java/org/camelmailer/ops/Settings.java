@@ -143,6 +143,15 @@ public final class Settings {
         }
     }
 
+    /** A decimal setting (checked when the settings loaded). */
+    public double getDouble(Setting s) {
+        try {
+            return Double.parseDouble(get(s).strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(s.name(), s.shown(get(s)), "must be a number");
+        }
+    }
+
     /** A duration setting (checked when the settings loaded), read by the service's one duration parser. */
     public Duration getDuration(Setting s) {
         try {

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import org.apache.camel.Exchange;
@@ -20,6 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Claims tasks from a {@link TaskQueue} for a pool of worker threads, renews each lease while the route works on it,
  * and acknowledge only once the route has finished without an unhandled error (at-least-once delivery).
+ * concurrentConsumers bounds the tasks in hand, not the threads: a route that waits asynchronously (a delayed
+ * redelivery) hands its thread back and finishes elsewhere, keeping its task's slot until then.
  * Suspendable: a suspended route (JMX) keeps its threads but claims nothing until it is resumed.
  */
 public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
@@ -50,7 +53,9 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     private final Duration lease;
     private ExecutorService claimer;
     private ExecutorService workers;
+    /** One permit per task this consumer may hold at once (concurrentConsumers), taken by the claim, given back when its route is done. */
     private Semaphore slots;
+    private int slotCount;
     private ScheduledExecutorService leaseRenewer;
     private volatile boolean redisDown;
     /**
@@ -114,6 +119,7 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         super.doStart();
         var threads = getEndpoint().getCamelContext().getExecutorServiceManager();
         int n = getEndpoint().getConcurrentConsumers();
+        slotCount = n;
         slots = new Semaphore(n);
         leaseRenewer = threads.newSingleThreadScheduledExecutor(this, "redis-queue-lease");
         // one sweep over the tasks in hand every third of the lease, rather than a timer per task
@@ -134,9 +140,12 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
             claimer = null;
         }
         if (workers != null) {
-            // the tasks in hand get a while to finish; what is still running then goes back to the queue
+            // the tasks in hand get a while to finish (those waiting for a delayed redelivery too, on no thread of
+            // ours); what is still running then goes back to the queue
             workers.shutdown();
-            if (!workers.awaitTermination(getEndpoint().getShutdownTimeout(), TimeUnit.MILLISECONDS)) {
+            if (slots.tryAcquire(slotCount, getEndpoint().getShutdownTimeout(), TimeUnit.MILLISECONDS)) {
+                slots.release(slotCount);
+            } else {
                 handBack();
                 threads.shutdownNow(workers);
             }
@@ -166,14 +175,9 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
                     slots.release();
                     pause(getEndpoint().getPollDelay());
                 } else {
-                    // handed over even if a stop interrupts us now: a claimed task is never left unattended
-                    workers.execute(() -> {
-                        try {
-                            handle(claimed);
-                        } finally {
-                            slots.release();
-                        }
-                    });
+                    // handed over even if a stop interrupts us now: a claimed task is never left unattended;
+                    // its slot is given back when its route is done
+                    workers.execute(() -> handle(claimed));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -215,6 +219,8 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     /** Tasks still running at the deadline go back to the queue now, not after their lease. */
     private void handBack() {
         for (Held h : held.values()) {
+            // whatever still runs for it here (a delayed attempt firing late) must not mail it: confirmLease says no
+            h.lost = true;
             try {
                 if (queue.retryLater(h.lease, h.lease.payload(), Duration.ZERO)) {
                     LOG.warn("shutdown: a task still in progress was handed back to the queue");
@@ -225,16 +231,13 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         }
     }
 
+    /**
+     * Starts the route on this worker thread. The route may finish on another thread (after an asynchronous delayed
+     * redelivery): the task is settled, and its slot given back, when it is done, wherever that is.
+     */
     private void handle(TaskQueue.Claimed claimed) {
         String member = claimed.lease().member();
-        try {
-            process(held.get(member), claimed.alreadySent());
-        } finally {
-            held.remove(member);
-        }
-    }
-
-    private void process(Held lease, Boolean alreadySent) {
+        Held lease = held.get(member);
         String payload = lease.lease.payload();
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(payload);
@@ -242,14 +245,32 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         exchange.setProperty(LEASE, lease.lease);
         exchange.setProperty(LEASE_HELD, lease);
         exchange.setProperty(QUEUE, queue);
-        if (alreadySent != null) {
-            exchange.setProperty(ALREADY_SENT, alreadySent);
+        if (claimed.alreadySent() != null) {
+            exchange.setProperty(ALREADY_SENT, claimed.alreadySent());
         }
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable finish = () -> {
+            if (done.compareAndSet(false, true)) {
+                try {
+                    settle(exchange, lease, payload);
+                } finally {
+                    releaseExchange(exchange, false);
+                    held.remove(member);
+                    slots.release();
+                }
+            }
+        };
         try {
-            getProcessor().process(exchange);
-        } catch (Exception e) {
+            getAsyncProcessor().process(exchange, doneSync -> finish.run());
+        } catch (RuntimeException e) {
+            // an asynchronous processor reports through the callback; this is for one that throws all the same
             exchange.setException(e);
+            finish.run();
         }
+    }
+
+    /** Acknowledged when the route ended well, handed back for a later attempt when it ended with an error. */
+    private void settle(Exchange exchange, Held lease, String payload) {
         try {
             if (exchange.getException() == null) {
                 if (!exchange.getProperty(ACKNOWLEDGED, false, Boolean.class)) {
@@ -264,8 +285,6 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
             // Redis went away: the lease runs out and the task is handed out again (and skipped if sent)
             LOG.warn("could not settle a task in Redis ({}): it will be redelivered after its lease",
                     e.getMessage());
-        } finally {
-            releaseExchange(exchange, false);
         }
     }
 

@@ -31,4 +31,10 @@ class DurationsTest {
         assertThat(Durations.format(Durations.parse(text))).isEqualTo(formatted);
         assertThat(Durations.parse(formatted)).isEqualTo(Durations.parse(text));
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"250ms, 250 ms", "3s, 3 s", "90s, 90 s", "1m, 1 min", "5m, 5 min", "24h, 1 d", "30d, 30 d"})
+    void should_describe_a_duration_in_its_largest_whole_unit(String text, String described) {
+        assertThat(Durations.describe(Durations.parse(text))).isEqualTo(described);
+    }
 }

@@ -9,13 +9,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,124 +27,100 @@ class GeminiExchangeLogTest {
 
     @Test
     void should_write_every_field_with_json_bodies_embedded() throws Exception {
-        Path file = new GeminiExchangeLog(dir, null, FROZEN)
-                .record("task-1", 2, "gemini-2.5-flash", REQUEST, 200, okAnswer, 845, null);
+        GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN)
+                .entry("task-1", 2, "gemini-2.5-flash", REQUEST, 200, okAnswer, 845, null);
 
-        JsonNode entry = MAPPER.readTree(file.toFile());
-        assertThat(entry.path("task_id").asText()).isEqualTo("task-1");
-        assertThat(entry.path("attempt").asInt()).isEqualTo(2);
-        assertThat(entry.path("model").asText()).isEqualTo("gemini-2.5-flash");
-        assertThat(entry.path("timestamp").asText()).isEqualTo("2026-11-28T04:46:37.123Z");
-        assertThat(entry.path("duration_ms").asLong()).isEqualTo(845);
-        assertThat(entry.at("/request/contents/0/parts/0/text").asText()).isEqualTo("Bonjour");
-        assertThat(entry.path("status").asInt()).isEqualTo(200);
-        assertThat(entry.at("/response/candidates/0/finishReason").asText()).isEqualTo("STOP");
-        assertThat(entry.path("error").isNull()).isTrue();
+        JsonNode json = MAPPER.readTree(entry.text());
+        assertThat(json.path("task_id").asText()).isEqualTo("task-1");
+        assertThat(json.path("attempt").asInt()).isEqualTo(2);
+        assertThat(json.path("model").asText()).isEqualTo("gemini-2.5-flash");
+        assertThat(json.path("timestamp").asText()).isEqualTo("2026-11-28T04:46:37.123Z");
+        assertThat(json.path("duration_ms").asLong()).isEqualTo(845);
+        assertThat(json.at("/request/contents/0/parts/0/text").asText()).isEqualTo("Bonjour");
+        assertThat(json.path("status").asInt()).isEqualTo(200);
+        assertThat(json.at("/response/candidates/0/finishReason").asText()).isEqualTo("STOP");
+        assertThat(json.path("error").isNull()).isTrue();
     }
 
     @Test
-    void should_name_the_file_after_the_utc_time_and_task() {
-        Path file = new GeminiExchangeLog(dir, null, FROZEN).record("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null);
+    void should_name_the_file_after_the_utc_time_and_task_in_the_folder_of_its_utc_day() {
+        GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN).entry("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null);
 
-        assertThat(file.getParent()).isEqualTo(dir);
-        assertThat(file.getFileName()).hasToString("20261128T044637123Z-task-1.json");
+        assertThat(entry.fileName()).isEqualTo("2026-11-28/20261128T044637123Z-task-1.json");
     }
 
     @Test
-    void should_be_pretty_printed() throws Exception {
-        Path file = new GeminiExchangeLog(dir, null, FROZEN).record("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null);
+    void should_take_the_day_in_utc_not_in_local_time() {
+        Clock lateEvening = Clock.fixed(Instant.parse("2026-11-28T23:59:59.999Z"), ZoneOffset.ofHours(2));
+        Clock midnight = Clock.fixed(Instant.parse("2026-11-29T00:00:00Z"), ZoneOffset.ofHours(-5));
 
-        assertThat(Files.readAllLines(file)).hasSizeGreaterThan(10);
+        assertThat(new GeminiExchangeLog(dir, null, lateEvening).entry("t", 1, "m", REQUEST, 200, okAnswer, 1, null).fileName())
+                .isEqualTo("2026-11-28/20261128T235959999Z-t.json");
+        assertThat(new GeminiExchangeLog(dir, null, midnight).entry("t", 1, "m", REQUEST, 200, okAnswer, 1, null).fileName())
+                .isEqualTo("2026-11-29/20261129T000000000Z-t.json");
+    }
+
+    @Test
+    void should_be_pretty_printed() {
+        GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN).entry("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null);
+
+        assertThat(entry.text().lines()).hasSizeGreaterThan(10);
+        assertThat(entry.text()).endsWith("}\n");
     }
 
     @Test
     void should_keep_a_non_json_answer_as_text() throws Exception {
         String page = "<html><title>Error 502</title></html>";
 
-        Path file = new GeminiExchangeLog(dir, null, FROZEN).record("task-1", 1, "m", REQUEST, 502, page, 30, null);
+        GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN).entry("task-1", 1, "m", REQUEST, 502, page, 30, null);
 
-        assertThat(MAPPER.readTree(file.toFile()).path("response").textValue()).isEqualTo(page);
+        assertThat(MAPPER.readTree(entry.text()).path("response").textValue()).isEqualTo(page);
     }
 
     @Test
     void should_record_a_call_that_got_no_answer() throws Exception {
-        Path file = new GeminiExchangeLog(dir, null, FROZEN)
-                .record("task-1", 1, "m", REQUEST, null, null, 30000, "SocketTimeoutException: Read timed out");
+        GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN)
+                .entry("task-1", 1, "m", REQUEST, null, null, 30000, "SocketTimeoutException: Read timed out");
 
-        JsonNode entry = MAPPER.readTree(file.toFile());
-        assertThat(entry.path("status").isNull()).isTrue();
-        assertThat(entry.path("response").isNull()).isTrue();
-        assertThat(entry.path("error").asText()).isEqualTo("SocketTimeoutException: Read timed out");
+        JsonNode json = MAPPER.readTree(entry.text());
+        assertThat(json.path("status").isNull()).isTrue();
+        assertThat(json.path("response").isNull()).isTrue();
+        assertThat(json.path("error").asText()).isEqualTo("SocketTimeoutException: Read timed out");
     }
 
     @Test
-    void should_not_overwrite_a_record_of_the_same_millisecond() throws Exception {
+    void should_not_name_a_file_that_is_already_there() throws Exception {
         GeminiExchangeLog log = new GeminiExchangeLog(dir, null, FROZEN);
 
-        Path first = log.record("task-1", 1, "m", REQUEST, 503, "{\"n\":1}", 1, null);
-        Path second = log.record("task-1", 1, "m", REQUEST, 503, "{\"n\":2}", 1, null);
-        Path third = log.record("task-1", 1, "m", REQUEST, 503, "{\"n\":3}", 1, null);
+        String first = write(log.entry("task-1", 1, "m", REQUEST, 503, "{\"n\":1}", 1, null));
+        String second = write(log.entry("task-1", 2, "m", REQUEST, 503, "{\"n\":2}", 1, null));
+        String third = write(log.entry("task-1", 2, "m", REQUEST, 503, "{\"n\":3}", 1, null));
 
-        assertThat(List.of(first, second, third)).doesNotHaveDuplicates();
-        assertThat(MAPPER.readTree(first.toFile()).at("/response/n").asInt()).isEqualTo(1);
-        assertThat(MAPPER.readTree(second.toFile()).at("/response/n").asInt()).isEqualTo(2);
-        assertThat(MAPPER.readTree(third.toFile()).at("/response/n").asInt()).isEqualTo(3);
+        assertThat(List.of(first, second, third)).containsExactly("2026-11-28/20261128T044637123Z-task-1.json",
+                "2026-11-28/20261128T044637123Z-task-1-2.json", "2026-11-28/20261128T044637123Z-task-1-2-2.json");
     }
 
     @Test
-    void should_keep_every_record_written_by_concurrent_workers() throws Exception {
-        GeminiExchangeLog log = new GeminiExchangeLog(dir, null, FROZEN);
-        ExecutorService workers = Executors.newFixedThreadPool(8);
-        List<Future<Path>> written = new ArrayList<>();
-        try {
-            for (int i = 0; i < 80; i++) {
-                written.add(workers.submit(() -> log.record("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null)));
-            }
-            for (Future<Path> f : written) {
-                f.get();
-            }
-        } finally {
-            workers.shutdownNow();
-        }
-
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.filter(p -> p.toString().endsWith(".json"))).hasSize(80);
-        }
-    }
-
-    @Test
-    void should_leave_no_temporary_file_behind() throws Exception {
-        new GeminiExchangeLog(dir, null, FROZEN).record("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null);
-
-        try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files).singleElement().satisfies(p -> assertThat(p.toString()).endsWith("-task-1.json"));
-        }
-    }
-
-    @Test
-    void should_apply_the_redactor_to_the_file_text() throws Exception {
+    void should_apply_the_redactor_to_the_file_text() {
         UnaryOperator<String> redactor = text -> text.replace("AIzaSECRET", "[redacted]");
 
-        Path file = new GeminiExchangeLog(dir, redactor)
-                .record("task-1", 1, "m", "{\"leak\":\"AIzaSECRET\"}", 200, "AIzaSECRET echoed", 1, null);
+        GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, redactor)
+                .entry("task-1", 1, "m", "{\"leak\":\"AIzaSECRET\"}", 200, "AIzaSECRET echoed", 1, null);
 
-        assertThat(Files.readString(file)).doesNotContain("AIzaSECRET").contains("[redacted]");
-    }
-
-    @Test
-    void should_create_missing_directories() {
-        Path nested = dir.resolve("logs/gemini");
-
-        Path file = new GeminiExchangeLog(nested).record("task-1", 1, "m", REQUEST, 200, okAnswer, 1, null);
-
-        assertThat(file).exists().hasParent(nested);
+        assertThat(entry.text()).doesNotContain("AIzaSECRET").contains("[redacted]");
     }
 
     @Test
     void should_keep_a_hostile_task_id_inside_the_directory() {
-        Path file = new GeminiExchangeLog(dir, null, FROZEN).record("../../etc/x", 1, "m", REQUEST, 200, okAnswer, 1, null);
+        GeminiExchangeLog.Entry entry = new GeminiExchangeLog(dir, null, FROZEN).entry("../../etc/x", 1, "m", REQUEST, 200, okAnswer, 1, null);
 
-        assertThat(file.getParent()).isEqualTo(dir);
-        assertThat(file.getFileName()).hasToString("20261128T044637123Z-.._.._etc_x.json");
+        assertThat(entry.fileName()).isEqualTo("2026-11-28/20261128T044637123Z-.._.._etc_x.json");
+        assertThat(dir.resolve(entry.fileName()).normalize().getParent()).isEqualTo(dir.resolve("2026-11-28"));
+    }
+
+    private String write(GeminiExchangeLog.Entry entry) throws Exception {
+        Files.createDirectories(dir.resolve(entry.fileName()).getParent());
+        Files.writeString(dir.resolve(entry.fileName()), entry.text());
+        return entry.fileName();
     }
 }

@@ -238,6 +238,16 @@ class SettingsTest {
             "REDIS_SENTINELS | sentinel-1 | 'sentinel-1' must be host:port",
             "MAILER_ALLOWED_HOSTS | mailer.internal:5001 | 'mailer.internal:5001' must be a host name or an IP address (no scheme, no port)",
             "MAILER_ALLOWED_HOSTS | http://mailer.internal | 'http://mailer.internal' must be a host name or an IP address (no scheme, no port)",
+            "GEMINI_TEMPERATURE | 2.5 | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | -0.1 | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | warm | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | 0,2 | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_TEMPERATURE | NaN | must be a number from 0 to 2 (such as 0.2)",
+            "GEMINI_MAX_OUTPUT_TOKENS | 0 | must be a whole number from 1 to 65536",
+            "GEMINI_MAX_OUTPUT_TOKENS | 65537 | must be a whole number from 1 to 65536",
+            "GEMINI_RPM | 0 | must be a whole number from 1 to 1000000",
+            "GEMINI_RPM | 60/1m | must be a whole number from 1 to 1000000",
+            "GEMINI_RPM | lots | must be a whole number from 1 to 1000000",
     })
     void should_refuse_a_setting_that_makes_no_sense_naming_it_and_its_value(String name, String value, String problem) {
         assertThatThrownBy(() -> Settings.of(Map.of(name, value)))
@@ -254,7 +264,11 @@ class SettingsTest {
             "SENDER_EMAIL | Équipe Mailer <mailer@example.org>", "SENDER_EMAIL | \"Mailer, Paris\" <mailer@müller.example>",
             "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test", "CORS_ORIGINS | *",
             "CORS_ORIGINS | https://app.example.org,http://localhost:3000,http://[::1]:*",
-            "MAILER_ALLOWED_HOSTS | mailer.internal,10.0.0.5,[fd00::1]"})
+            "MAILER_ALLOWED_HOSTS | mailer.internal,10.0.0.5,[fd00::1]",
+            "GEMINI_TEMPERATURE | 0", "GEMINI_TEMPERATURE | 2", "GEMINI_TEMPERATURE | 1.25", "GEMINI_TEMPERATURE | 0.7",
+            "GEMINI_MAX_OUTPUT_TOKENS | 1", "GEMINI_MAX_OUTPUT_TOKENS | 65536", "GEMINI_PROMPT_FILE | /etc/mailer/prompt.txt",
+            "GEMINI_LOG_RETENTION | 1d", "GEMINI_LOG_RETENTION | 24h", "GEMINI_LOG_RETENTION | 86400",
+            "GEMINI_LOG_RETENTION | 365d", "GEMINI_RPM | 1", "GEMINI_RPM | 2000"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
@@ -309,6 +323,40 @@ class SettingsTest {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
                         "SMTP_PORT=70000: must be a port number from 1 to 65535",
                         "MAILER_ROUTES_RELOAD=yes: must be true or false"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"30d", "720h", "43200m", "2592000s", "2592000", "2592000000ms"})
+    void should_read_the_gemini_log_retention_in_every_documented_form(String text) {
+        assertThat(Settings.of(Map.of("GEMINI_LOG_RETENTION", text)).getDuration(Setting.GEMINI_LOG_RETENTION))
+                .isEqualTo(Duration.ofDays(30));
+    }
+
+    @Test
+    void should_leave_gemini_calls_unlimited_by_default() {
+        assertThat(Settings.of(Map.of()).isSet(Setting.GEMINI_RPM)).isFalse();
+    }
+
+    @Test
+    void should_keep_the_gemini_log_thirty_days_by_default() {
+        assertThat(Settings.of(Map.of()).getDuration(Setting.GEMINI_LOG_RETENTION)).isEqualTo(Duration.ofDays(30));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"23h", "86399", "0", "12h"})
+    void should_refuse_a_gemini_log_retention_under_a_day(String text) {
+        assertThatThrownBy(() -> Settings.of(Map.of("GEMINI_LOG_RETENTION", text)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("GEMINI_LOG_RETENTION=" + text + ": must be at least 1 d: the log is kept in one folder per day");
+    }
+
+    @Test
+    void should_default_to_the_shipped_prompt_and_generation_settings() {
+        Settings s = Settings.of(Map.of());
+
+        assertThat(s.get(Setting.GEMINI_PROMPT_FILE)).isEqualTo("prompts/enhance.txt");
+        assertThat(s.getDouble(Setting.GEMINI_TEMPERATURE)).isEqualTo(0.2);
+        assertThat(s.getInt(Setting.GEMINI_MAX_OUTPUT_TOKENS)).isEqualTo(4096);
     }
 
     @Test

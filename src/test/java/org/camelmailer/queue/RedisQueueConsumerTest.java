@@ -20,6 +20,7 @@ class RedisQueueConsumerTest {
     RedisServerProcess redis;
     DefaultCamelContext camel;
     final List<String> handled = new CopyOnWriteArrayList<>();
+    final List<String> started = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -41,6 +42,11 @@ class RedisQueueConsumerTest {
                 from("redis-queue:marked?statusStore=#statuses&pollDelay=20ms")
                         .process(e -> handled.add(e.getIn().getBody(String.class) + " alreadySent="
                                 + e.getProperty(RedisQueueConsumer.ALREADY_SENT)));
+                // a route that waits asynchronously (as a delayed Gemini retry does): its thread goes back meanwhile
+                from("redis-queue:waiting?concurrentConsumers=2&visibilityTimeout=1m&pollDelay=20ms")
+                        .process(e -> started.add(e.getIn().getBody(String.class)))
+                        .delay(1_000).asyncDelayed()
+                        .process(e -> handled.add(e.getIn().getBody(String.class)));
                 // a route that acknowledges the entry along with a write of its own (TaskLifecycle.sent does)
                 from("redis-queue:settled?visibilityTimeout=1m&pollDelay=20ms")
                         .process(e -> {
@@ -69,6 +75,26 @@ class RedisQueueConsumerTest {
         await().atMost(Duration.ofSeconds(3)).until(() -> redis.redis().opsForZSet().zCard("jobs:inflight") == 0);
         assertThat(handled).containsExactly("slow task");
         assertThat(redis.redis().opsForList().size("jobs")).isZero();
+    }
+
+    @Test
+    void should_hold_as_many_tasks_as_concurrent_consumers_while_they_wait_asynchronously_and_settle_them_after() {
+        for (String task : List.of("w1", "w2", "w3")) {
+            redis.redis().opsForList().leftPush("waiting", task);
+        }
+
+        // two in hand, waiting on no thread of the consumer's; the third waits for a place, not for a thread
+        await().atMost(Duration.ofSeconds(2)).until(() -> started.size() == 2);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofMillis(800)).until(() -> started.size() == 2);
+        // idle in their pool: none awaits the exchange it started (Camel's await manager would hold it)
+        assertThat(Thread.getAllStackTraces().entrySet()).filteredOn(t -> t.getKey().getName().contains("redis-queue-worker"))
+                .hasSize(2).allSatisfy(t -> assertThat(t.getValue()).noneMatch(frame -> frame.getClassName()
+                        .startsWith("org.apache.camel.") || frame.getClassName().startsWith("org.camelmailer.")));
+
+        // done on the delayer's thread: settled there, and the places given back
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 3);
+        await().atMost(Duration.ofSeconds(2)).until(() -> redis.redis().opsForZSet().zCard("waiting:inflight") == 0);
+        assertThat(redis.redis().opsForList().size("waiting")).isZero();
     }
 
     @Test

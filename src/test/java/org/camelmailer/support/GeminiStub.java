@@ -8,11 +8,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 
@@ -24,8 +30,9 @@ public final class GeminiStub implements AutoCloseable {
 
     private static final String PATH = "/v1beta/models/[^/]+:generateContent";
 
+    private final PerMinuteQuota quota = new PerMinuteQuota();
     private final WireMockServer server = new WireMockServer(
-            WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort());
+            WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort().extensions(quota));
 
     public GeminiStub() {
         server.start();
@@ -53,6 +60,17 @@ public final class GeminiStub implements AutoCloseable {
                 .withBody(read(file));
     }
 
+    /**
+     * The recorded 429 for a per-minute quota instead of a daily one (which no retry clears), asking to wait
+     * {@code retryDelay} (e.g. "2s") in its RetryInfo.
+     */
+    public static ResponseDefinitionBuilder perMinuteQuota(String retryDelay) {
+        String body = read("429-resource-exhausted.json")
+                .replace("GenerateRequestsPerDayPerProjectPerModel-FreeTier", "GenerateRequestsPerMinutePerProjectPerModel-FreeTier")
+                .replace("\"retryDelay\": \"22s\"", "\"retryDelay\": \"" + retryDelay + "\"");
+        return aResponse().withStatus(429).withHeader("Content-Type", "application/json; charset=UTF-8").withBody(body);
+    }
+
     public static String read(String file) {
         try (InputStream in = GeminiStub.class.getResourceAsStream("/gemini/" + file)) {
             if (in == null) {
@@ -61,6 +79,58 @@ public final class GeminiStub implements AutoCloseable {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * From now on, answers a call with Gemini's 429 for a per-minute quota when {@code perMinute} calls already came
+     * in the last 60 s (a sliding minute, counting the calls it let through), as Gemini's quota would.
+     */
+    public void limitPerMinute(int perMinute) {
+        quota.limit(perMinute);
+    }
+
+    /** The calls answered 429 by {@link #limitPerMinute}. */
+    public int answeredTooManyRequests() {
+        return quota.refused();
+    }
+
+    /** The per-minute quota of {@link #limitPerMinute}, applied before any stub. */
+    private static final class PerMinuteQuota implements ResponseDefinitionTransformerV2 {
+        private final Deque<Long> accepted = new ArrayDeque<>();
+        private int perMinute;
+        private int refused;
+
+        synchronized void limit(int perMinute) {
+            this.perMinute = perMinute;
+            accepted.clear();
+            refused = 0;
+        }
+
+        synchronized int refused() {
+            return refused;
+        }
+
+        @Override
+        public synchronized ResponseDefinition transform(ServeEvent serveEvent) {
+            if (perMinute <= 0) {
+                return serveEvent.getResponseDefinition();
+            }
+            long now = System.nanoTime();
+            while (!accepted.isEmpty() && now - accepted.peekFirst() >= TimeUnit.SECONDS.toNanos(60)) {
+                accepted.pollFirst();
+            }
+            if (accepted.size() >= perMinute) {
+                refused++;
+                return perMinuteQuota("30s").build();
+            }
+            accepted.addLast(now);
+            return serveEvent.getResponseDefinition();
+        }
+
+        @Override
+        public String getName() {
+            return "per-minute-quota";
         }
     }
 

@@ -20,7 +20,7 @@ import org.camelmailer.ops.Setting;
 
 /**
  * The packaged service started as the README runs it ({@code java -jar target/camel-mailer.jar}) in a working
- * directory holding the project's routes/ and application.properties, with the given environment only.
+ * directory holding the project's routes/, prompts/ and application.properties, with the given environment only.
  */
 public final class MailerProcess implements AutoCloseable {
 
@@ -35,14 +35,16 @@ public final class MailerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** A fresh working directory with copies of the project's routes and application.properties. */
+    /** A fresh working directory with copies of the project's routes, prompts and application.properties. */
     public static Path workingDirectory() {
         try {
             Path dir = TempDirs.create("mailer-run");
-            Files.createDirectories(dir.resolve("routes"));
-            try (var routes = Files.list(Path.of("routes"))) {
-                for (Path route : routes.toList()) {
-                    Files.copy(route, dir.resolve("routes").resolve(route.getFileName()));
+            for (String folder : new String[] {"routes", "prompts"}) {
+                Files.createDirectories(dir.resolve(folder));
+                try (var files = Files.list(Path.of(folder))) {
+                    for (Path file : files.toList()) {
+                        Files.copy(file, dir.resolve(folder).resolve(file.getFileName()));
+                    }
                 }
             }
             Files.copy(Path.of("application.properties"), dir.resolve("application.properties"));
