@@ -103,6 +103,20 @@ class SmtpFailureTest {
     }
 
     @Test
+    void should_classify_a_real_454_to_auth_as_transient() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().login("mailer", "right-password")
+                .authReply("454 4.7.0 Temporary authentication failure")) {
+
+            DeliveryFailure failure = sendAndClassify("smtp://127.0.0.1:" + server.port()
+                    + "?username=mailer&password=right-password&connectionTimeout=2000");
+
+            assertThat(failure).isEqualTo(new DeliveryFailure(FailureKind.TRANSIENT, 454,
+                    "authentication failed temporarily: 454 4.7.0 Temporary authentication failure"));
+            assertThat(server.messages()).isEmpty();
+        }
+    }
+
+    @Test
     void should_classify_wrong_credentials_as_permanent_without_leaking_the_password() throws Exception {
         DeliveryFailure failure = sendAndClassify("smtp://127.0.0.1:" + greenMail.getSmtp().getPort()
                 + "?username=mailer&password=wrong-password&connectionTimeout=2000");
