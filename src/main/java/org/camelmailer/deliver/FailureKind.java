@@ -5,5 +5,10 @@ public enum FailureKind {
     /** Worth another attempt later: the server or the network may recover. */
     TRANSIENT,
     /** Retrying sends the same request to the same refusal. */
-    PERMANENT
+    PERMANENT,
+    /**
+     * The message and its final dot went out and no reply came: the server may have accepted it. Retried once, after
+     * a long delay, by TaskLifecycle; never at once.
+     */
+    UNCERTAIN
 }

@@ -1,11 +1,11 @@
 package org.camelmailer.deliver;
 
+import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.component.mail.DefaultJavaMailSender;
@@ -13,20 +13,27 @@ import org.apache.camel.component.mail.DefaultJavaMailSender;
 /**
  * camel-mail's sender, reusing SMTP connections: camel-mail opens, greets (EHLO, STARTTLS, AUTH) and closes one
  * connection per message, which bounds delivery to a few hundred mails a second. Idle connections wait in a
- * pool; one the server dropped meanwhile is replaced once, transparently, before a message counts as failed.
+ * pool; one the server dropped meanwhile is replaced once, transparently, before a message counts as failed: only
+ * while the message has not reached DATA, so a message is never written twice by the pool.
  */
 public final class PooledMailSender extends DefaultJavaMailSender {
 
     /** Servers commonly drop idle clients after 30-300 s; reconnect rather than find out by failing. */
     private static final long MAX_IDLE_NANOS = 20_000_000_000L;
 
-    private record Idle(Transport transport, long since) {
+    private record Idle(SmtpConnection transport, long since) {
     }
 
     private final BlockingQueue<Idle> idle;
+    private final Duration dataTimeout;
 
-    public PooledMailSender(int maxIdle) {
+    /**
+     * @param maxIdle     connections kept open for reuse
+     * @param dataTimeout how long to wait for the reply to the final dot (RFC 5321: 10 minutes)
+     */
+    public PooledMailSender(int maxIdle, Duration dataTimeout) {
         this.idle = new LinkedBlockingQueue<>(Math.max(1, maxIdle));
+        this.dataTimeout = dataTimeout;
     }
 
     @Override
@@ -37,28 +44,50 @@ public final class PooledMailSender extends DefaultJavaMailSender {
             try {
                 sendOn(pooled.transport(), message);
                 return;
-            } catch (SendFailedException e) {
-                // the server answered (a rejected recipient...): a real outcome, not a stale connection
-                giveBack(pooled.transport());
-                throw e;
             } catch (MessagingException e) {
+                if (!stale(pooled.transport(), e)) {
+                    settle(pooled.transport(), e);
+                    throw e;
+                }
                 close(pooled.transport());
                 // dropped while idle: fall through to a fresh connection, once
             }
         }
-        Transport fresh = connect();
+        SmtpConnection fresh = connect();
         try {
             sendOn(fresh, message);
-        } catch (SendFailedException e) {
-            giveBack(fresh);
+        } catch (MessagingException e) {
+            settle(fresh, e);
             throw e;
-        } catch (MessagingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             close(fresh);
             throw e;
         }
     }
 
-    private void sendOn(Transport transport, MimeMessage message) throws MessagingException {
+    /**
+     * A pooled connection the server closed while it was idle: the failure came before DATA and without a reply. Once
+     * DATA went out the message is not written again (its final dot may have, and the server may have taken it).
+     */
+    private static boolean stale(SmtpConnection connection, MessagingException e) {
+        return !connection.dataStarted() && !(e instanceof UncertainDeliveryException) && replyCode(e) == null;
+    }
+
+    /** After a failed send: a connection the server answered on (a rejected recipient...) is kept, any other closed. */
+    private void settle(SmtpConnection connection, MessagingException e) {
+        if (replyCode(e) != null && !(e instanceof UncertainDeliveryException)) {
+            giveBack(connection);
+        } else {
+            close(connection);
+        }
+    }
+
+    /** The server's reply code to the command that failed, or null when none came. */
+    private static Integer replyCode(MessagingException e) {
+        return SmtpFailureClassifier.classify(e).smtpCode();
+    }
+
+    private void sendOn(SmtpConnection transport, MimeMessage message) throws MessagingException {
         transport.sendMessage(message, message.getAllRecipients());
         giveBack(transport);
     }
@@ -87,14 +116,14 @@ public final class PooledMailSender extends DefaultJavaMailSender {
         return null;
     }
 
-    private Transport connect() throws MessagingException {
-        Transport transport = getTransport(getSession());
+    private SmtpConnection connect() throws MessagingException {
+        SmtpConnection transport = new SmtpConnection(getSession(), getProtocol(), getHost(), getPort(), dataTimeout);
         var auth = getPasswordAuthentication();
-        transport.connect(getHost(), getPort(), auth.getUserName(), auth.getPassword());
+        transport.open(getHost(), getPort(), auth.getUserName(), auth.getPassword());
         return transport;
     }
 
-    private void giveBack(Transport transport) {
+    private void giveBack(SmtpConnection transport) {
         if (!idle.offer(new Idle(transport, System.nanoTime()))) {
             close(transport);
         }

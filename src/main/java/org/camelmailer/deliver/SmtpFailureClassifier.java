@@ -34,6 +34,11 @@ public final class SmtpFailureClassifier {
         // Camel and Jakarta Mail bury the useful exception several levels down, so look at all of
         // them and let the most specific evidence win, whatever its depth.
         List<Throwable> chain = chainOf(t);
+        for (Throwable e : chain) {
+            if (e instanceof UncertainDeliveryException) {
+                return failure(FailureKind.UNCERTAIN, "uncertain: " + e.getMessage());
+            }
+        }
         DeliveryFailure reply = smtpReply(chain);
         if (reply != null) {
             return reply;

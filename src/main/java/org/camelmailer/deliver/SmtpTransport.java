@@ -1,6 +1,5 @@
 package org.camelmailer.deliver;
 
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
@@ -8,7 +7,6 @@ import java.util.Properties;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.mail.MailConfiguration;
-import org.eclipse.angus.mail.util.MailSSLSocketFactory;
 
 /**
  * How the worker reaches the SMTP server: {@code ssl} (implicit TLS, smtps), {@code starttls} (required,
@@ -34,21 +32,6 @@ public final class SmtpTransport {
         }
     }
 
-    /** A TLS socket factory trusting the listed hosts' certificates (or every host for "*") without a CA. */
-    static MailSSLSocketFactory trusting(String sslTrust) {
-        try {
-            MailSSLSocketFactory factory = new MailSSLSocketFactory();
-            if ("*".equals(sslTrust.strip())) {
-                factory.setTrustAllHosts(true);
-            } else {
-                factory.setTrustedHosts(sslTrust.strip().split("\\s*[ ,]\\s*"));
-            }
-            return factory;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS for SMTP_SSL_TRUST", e);
-        }
-    }
-
     /** The endpoint URI the deliver route sends to, e.g. {@code smtps://mail.example.org:465}: no credentials. */
     public static String uri(String host, int port, Security security) {
         return scheme(security) + "://" + host + ":" + port;
@@ -60,11 +43,12 @@ public final class SmtpTransport {
 
     /**
      * Registers the mail component for {@code security}: its sender holds the credentials and JavaMail settings
-     * and keeps up to {@code connections} SMTP connections open for reuse.
+     * and keeps up to {@code connections} SMTP connections open for reuse. {@code timeout} bounds connecting and each
+     * command's reply; {@code dataTimeout} the reply to the final dot, which content filters take long to give.
      */
     public static PooledMailSender register(CamelContext context, String host, int port, Security security,
                                             String login, String password, String sslTrust, Duration timeout,
-                                            int connections) {
+                                            Duration dataTimeout, int connections) {
         String scheme = scheme(security);
         String prefix = "mail." + scheme + ".";
         Properties props = new Properties();
@@ -73,19 +57,23 @@ public final class SmtpTransport {
         props.setProperty(prefix + "timeout", millis);
         props.setProperty(prefix + "writetimeout", millis);
         props.setProperty(prefix + "auth", Boolean.toString(login != null && !login.isBlank()));
+        // the plain socket under any TLS: the connection lengthens its read timeout for the reply to the final dot
+        props.put(prefix + "socketFactory", SmtpConnection.SOCKETS);
+        props.setProperty(prefix + "socketFactory.fallback", "false");
         if (security == Security.STARTTLS) {
             props.setProperty(prefix + "starttls.enable", "true");
             props.setProperty(prefix + "starttls.required", "true");
         }
         if (security != Security.NONE && sslTrust != null && !sslTrust.isBlank()) {
-            // a socket factory trusting exactly these hosts, for smtps and STARTTLS alike
-            props.put(prefix + "ssl.socketFactory", trusting(sslTrust));
+            // these hosts' certificates are trusted without a CA, for smtps and STARTTLS alike; their name is still
+            // checked (mail.smtp.ssl.checkserveridentity is true by default in Angus Mail 2), except for "*"
+            props.setProperty(prefix + "ssl.trust", String.join(" ", sslTrust.strip().split("\\s*[ ,]\\s*")));
             if ("*".equals(sslTrust.strip())) {
                 props.setProperty(prefix + "ssl.checkserveridentity", "false");
             }
         }
         props.setProperty("mail.transport.protocol", scheme);
-        PooledMailSender sender = new PooledMailSender(connections);
+        PooledMailSender sender = new PooledMailSender(connections, dataTimeout);
         sender.setJavaMailProperties(props);
         sender.setProtocol(scheme);
         sender.setHost(host);

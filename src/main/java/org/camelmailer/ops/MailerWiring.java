@@ -164,7 +164,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
-                settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
+                settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE),
+                settings.getDuration(Setting.SMTP_UNCERTAIN_RETRY_DELAY)),
                 metrics, redactor, visibilityTimeout()));
         registry.bind("geminiEnhancer", gemini(context, metrics));
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
@@ -274,7 +275,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         PooledMailSender sender = SmtpTransport.register(context, settings.get(Setting.SMTP_SERVER), smtpPort(), security,
                 settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
                 settings.get(Setting.SMTP_SSL_TRUST), settings.getDuration(Setting.SMTP_TIMEOUT),
-                settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
+                settings.getDuration(Setting.SMTP_DATA_TIMEOUT), settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
         resources.add(0, sender::closeIdle);
         LOG.info("SMTP: {} ({}){}", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
                 security.name().toLowerCase(),

@@ -28,6 +28,8 @@ public enum Setting {
     SMTP_SECURITY("smtp.security", "", Check.oneOf("ssl", "starttls", "none").orEmpty()),
     SMTP_SSL_TRUST("smtp.ssl-trust", "", Check.any()),
     SMTP_TIMEOUT("smtp.timeout", "30s", Check.duration(Duration.ofSeconds(1), "")),
+    SMTP_DATA_TIMEOUT("smtp.data-timeout", "10m", Check.duration(Duration.ofSeconds(1), "")),
+    SMTP_UNCERTAIN_RETRY_DELAY("smtp.uncertain-retry-delay", "1h", Check.duration(Duration.ZERO, "")),
     SENDER_EMAIL("sender.email", "camel-mailer@localhost", Check.emailAddress()),
     MAILER_ROLE("mailer.role", "all", Check.oneOf("all", "api", "worker")),
     MAILER_API_KEY("mailer.api-key", "", Check.any(), true),

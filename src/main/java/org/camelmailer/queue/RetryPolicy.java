@@ -6,9 +6,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * When a transiently failed delivery is tried again: after an exponential backoff with jitter, while the task
- * has attempts left and is younger than {@code maxAge}. Past either bound it fails for good.
+ * has attempts left and is younger than {@code maxAge}. Past either bound it fails for good. A delivery whose fate is
+ * unknown (no reply to its end of data) gets one more attempt after {@code uncertainDelay}, or none when that is zero.
  */
-public record RetryPolicy(int maxAttempts, Duration firstDelay, Duration maxDelay, Duration maxAge) {
+public record RetryPolicy(int maxAttempts, Duration firstDelay, Duration maxDelay, Duration maxAge,
+                          Duration uncertainDelay) {
+
+    public RetryPolicy(int maxAttempts, Duration firstDelay, Duration maxDelay, Duration maxAge) {
+        this(maxAttempts, firstDelay, maxDelay, maxAge, Duration.ofHours(1));
+    }
 
     /** True when attempt number {@code attempts} (1-based, just failed) may be followed by another. */
     public boolean allowsAnother(int attempts, String createdAt) {
@@ -20,6 +26,11 @@ public record RetryPolicy(int maxAttempts, Duration firstDelay, Duration maxDela
         } catch (RuntimeException e) {
             return true;
         }
+    }
+
+    /** True when an attempt that ended without a reply to its end of data may be followed by the one more it gets. */
+    public boolean allowsUncertainRetry(int attempts, String createdAt) {
+        return !uncertainDelay.isZero() && allowsAnother(attempts, createdAt);
     }
 
     /** Exponential from the first delay, capped, with up to 20 % jitter so retries do not arrive in step. */

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.camelmailer.config.Durations;
 import org.camelmailer.deliver.DeliveryFailure;
 import org.camelmailer.deliver.FailureKind;
 import org.camelmailer.deliver.SmtpFailureClassifier;
@@ -140,7 +141,8 @@ public final class TaskLifecycle {
         // an SMTP server's reply may echo anything it was sent: redacted before it is logged or stored
         DeliveryFailure failure = new DeliveryFailure(classified.kind(), classified.smtpCode(),
                 redactor.apply(classified.reason()));
-        metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
+        metrics.smtpReply(failure.kind() == FailureKind.UNCERTAIN ? "none"
+                : failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
         if (task == null) {
             // the entry is not even a task: nothing to retry
             String reason = "unreadable task: " + failure.reason();
@@ -159,6 +161,10 @@ public final class TaskLifecycle {
             return;
         }
         int attempts = task.attempt() + 1;
+        if (failure.kind() == FailureKind.UNCERTAIN) {
+            uncertain(task, attempts, failure, payload, queue, lease);
+            return;
+        }
         if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.createdAt())) {
             Duration delay = retries.backoff(attempts);
             TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, failure.reason(),
@@ -179,6 +185,42 @@ public final class TaskLifecycle {
             } else {
                 notSettled(task, attempts, failure, settled);
             }
+        }
+    }
+
+    /**
+     * No reply came to the end of data: the server may have the mail. Sending it again at once would make a copy
+     * each time a slow content filter outlasts the wait, so it gets one more attempt, after a long delay (the same
+     * Message-ID, which receivers use to fold a copy), and status retrying says "uncertain: ...". A second uncertain
+     * attempt (or a delay of zero, or no attempts left) fails it: dead-lettered, for an operator who checked the
+     * server's log to re-drive or not.
+     */
+    private void uncertain(MailTask task, int attempts, DeliveryFailure failure, String payload, TaskQueue queue,
+                           TaskQueue.Lease lease) throws JsonProcessingException {
+        if (!task.uncertain() && retries.allowsUncertainRetry(attempts, task.createdAt())) {
+            Duration delay = retries.uncertainDelay();
+            String reason = failure.reason() + "; one more attempt in " + Durations.describe(delay)
+                    + " with the same Message-ID (SMTP_UNCERTAIN_RETRY_DELAY)";
+            TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, reason, queue, lease,
+                    JSON.writeValueAsString(task.nextAttempt().markedUncertain()), delay);
+            if (settled == TaskStatusStore.Settled.DONE) {
+                metrics.retried();
+                LOG.warn("task {} attempt {}: {}", task.taskId(), attempts, reason);
+            } else {
+                notSettled(task, attempts, failure, settled);
+            }
+            return;
+        }
+        String reason = failure.reason() + (task.uncertain()
+                ? "; an earlier attempt was uncertain too: not sent again (re-drive it if it did not arrive)"
+                : "; not sent again (re-drive it if it did not arrive)");
+        TaskStatusStore.Settled settled = statuses.failedAndDeadLettered(task.taskId(), attempts, reason, queue, lease,
+                DEAD_LETTERS, deadLetter(payload, task.taskId(), reason, queue));
+        if (settled == TaskStatusStore.Settled.DONE) {
+            metrics.failed(true);
+            LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, reason);
+        } else {
+            notSettled(task, attempts, failure, settled);
         }
     }
 

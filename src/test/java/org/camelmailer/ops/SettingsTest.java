@@ -178,6 +178,22 @@ class SettingsTest {
         assertThat(s.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "SMTP_DATA_TIMEOUT, 600, PT10M", "SMTP_DATA_TIMEOUT, 30s, PT30S", "SMTP_DATA_TIMEOUT, 5m, PT5M",
+            "SMTP_UNCERTAIN_RETRY_DELAY, 3600, PT1H", "SMTP_UNCERTAIN_RETRY_DELAY, 30s, PT30S",
+            "SMTP_UNCERTAIN_RETRY_DELAY, 5m, PT5M", "SMTP_UNCERTAIN_RETRY_DELAY, 0, PT0S"
+    })
+    void should_read_the_smtp_waits_in_every_documented_form(String name, String text, Duration expected) {
+        assertThat(Settings.of(Map.of(name, text)).getDuration(Setting.valueOf(name))).isEqualTo(expected);
+    }
+
+    @Test
+    void should_wait_ten_minutes_for_the_end_of_data_and_an_hour_before_an_uncertain_retry_by_default() {
+        assertThat(Settings.of(Map.of()).getDuration(Setting.SMTP_DATA_TIMEOUT)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Settings.of(Map.of()).getDuration(Setting.SMTP_UNCERTAIN_RETRY_DELAY)).isEqualTo(Duration.ofHours(1));
+    }
+
     @Test
     void should_use_the_default_visibility_timeout_of_five_minutes() {
         assertThat(Settings.of(Map.of()).getDuration(Setting.MAILER_VISIBILITY_TIMEOUT))
@@ -219,6 +235,8 @@ class SettingsTest {
             "MAILER_MAX_BODY_SIZE | -5 | must be a whole number from 1024 to 2147483647",
             "MAILER_STATUS_TTL | 0 | must be at least 1 min",
             "GEMINI_TIMEOUT | 0 | must be at least 1 s",
+            "SMTP_DATA_TIMEOUT | 0 | must be at least 1 s",
+            "SMTP_UNCERTAIN_RETRY_DELAY | soon | must be a duration such as 30s, 5m or 24h (a bare number is seconds)",
             "MAILER_ROUTES_RELOAD | yes | must be true or false",
             "MAILER_WORKER_CONCURRENCY | 0 | must be a whole number from 1 to 1000",
             "MAILER_WORKER_CONCURRENCY | -1 | must be a whole number from 1 to 1000",
