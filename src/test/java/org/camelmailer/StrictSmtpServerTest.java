@@ -93,4 +93,30 @@ class StrictSmtpServerTest {
             assertThat(smtp.copiesByMessageId()).containsExactly(Map.entry(taskId + "@example.org", 2L));
         }
     }
+
+    // 4. EHLO localhost
+
+    @Test
+    void should_greet_a_server_that_refuses_non_fqdn_helo_names_with_a_fully_qualified_one() throws Exception {
+        smtp.requireFqdnHelo(true);
+        try (RunningMailer mailer = start()) {
+            String taskId = post(mailer, "alice@example.org");
+
+            awaitStatus(mailer, taskId, "sent");
+            assertThat(smtp.ehloNames()).isNotEmpty()
+                    .allSatisfy(name -> assertThat(name).matches("[a-z0-9-]+(\\.[a-z0-9-]+)+|\\[.+]"));
+        }
+    }
+
+    @Test
+    void should_greet_with_smtp_helo_name_when_it_is_set() throws Exception {
+        smtp.requireFqdnHelo(true);
+        try (RunningMailer mailer = start("SMTP_HELO_NAME", "relay.example.net")) {
+            String taskId = post(mailer, "alice@example.org");
+
+            awaitStatus(mailer, taskId, "sent");
+            assertThat(smtp.ehloNames()).isNotEmpty().containsOnly("relay.example.net");
+            assertThat(smtp.messages()).singleElement().satisfies(m -> assertThat(m.ehloName()).isEqualTo("relay.example.net"));
+        }
+    }
 }

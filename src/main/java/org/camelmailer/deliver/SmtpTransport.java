@@ -1,5 +1,10 @@
 package org.camelmailer.deliver;
 
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Properties;
@@ -32,6 +37,70 @@ public final class SmtpTransport {
         }
     }
 
+    /** The name this service gives in EHLO, and where it came from (for the start-up log line). */
+    public record HeloName(String name, String origin) {
+    }
+
+    /**
+     * The EHLO name: SMTP_HELO_NAME if set; else this machine's name when it is fully qualified (RFC 5321 4.1.4: the
+     * client's primary host name); else the domain of SENDER_EMAIL when it is; else the address literal of this
+     * machine's address toward the server. Angus Mail's own default, the reverse lookup of this machine, gives
+     * {@code localhost} or a bare container name on most hosts, which Postfix's reject_non_fqdn_helo_hostname refuses.
+     */
+    public static HeloName heloName(String configured, String senderDomain, String server, int port) {
+        return heloName(configured, localName(), senderDomain, localAddressToward(server, port));
+    }
+
+    static HeloName heloName(String configured, String machineName, String senderDomain, InetAddress localAddress) {
+        if (configured != null && !configured.isBlank()) {
+            return new HeloName(configured.strip(), "SMTP_HELO_NAME");
+        }
+        if (fullyQualified(machineName)) {
+            return new HeloName(machineName.toLowerCase(Locale.ROOT), "this machine's name");
+        }
+        if (fullyQualified(senderDomain)) {
+            return new HeloName(senderDomain.toLowerCase(Locale.ROOT), "the domain of SENDER_EMAIL");
+        }
+        if (localAddress != null && !localAddress.isAnyLocalAddress()) {
+            return new HeloName(literal(localAddress), "this machine's address toward the server");
+        }
+        return new HeloName("localhost", "no better name found");
+    }
+
+    /** A domain name with at least two labels, none of them a local-only name such as localhost or localdomain. */
+    static boolean fullyQualified(String name) {
+        if (name == null || !name.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")
+                || name.matches("[0-9.]+")) {
+            return false;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !lower.startsWith("localhost.") && !lower.endsWith(".localdomain") && !lower.endsWith(".local");
+    }
+
+    /** An address literal as EHLO takes it: {@code [192.0.2.1]} or {@code [IPv6:2001:db8::1]}. */
+    static String literal(InetAddress address) {
+        return address instanceof Inet6Address ? "[IPv6:" + address.getHostAddress().replaceAll("%.*$", "") + "]"
+                : "[" + address.getHostAddress() + "]";
+    }
+
+    private static String localName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** The source address the system would use for the server: a UDP "connect" sends nothing. */
+    private static InetAddress localAddressToward(String server, int port) {
+        try (DatagramSocket probe = new DatagramSocket()) {
+            probe.connect(InetAddress.getByName(server), port);
+            return probe.getLocalAddress();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The endpoint URI the deliver route sends to, e.g. {@code smtps://mail.example.org:465}: no credentials. */
     public static String uri(String host, int port, Security security) {
         return scheme(security) + "://" + host + ":" + port;
@@ -47,8 +116,8 @@ public final class SmtpTransport {
      * command's reply; {@code dataTimeout} the reply to the final dot, which content filters take long to give.
      */
     public static PooledMailSender register(CamelContext context, String host, int port, Security security,
-                                            String login, String password, String sslTrust, Duration timeout,
-                                            Duration dataTimeout, int connections) {
+                                            String login, String password, String sslTrust, String heloName,
+                                            Duration timeout, Duration dataTimeout, int connections) {
         String scheme = scheme(security);
         String prefix = "mail." + scheme + ".";
         Properties props = new Properties();
@@ -57,6 +126,9 @@ public final class SmtpTransport {
         props.setProperty(prefix + "timeout", millis);
         props.setProperty(prefix + "writetimeout", millis);
         props.setProperty(prefix + "auth", Boolean.toString(login != null && !login.isBlank()));
+        if (heloName != null) {
+            props.setProperty(prefix + "localhost", heloName);
+        }
         // the plain socket under any TLS: the connection lengthens its read timeout for the reply to the final dot
         props.put(prefix + "socketFactory", SmtpConnection.SOCKETS);
         props.setProperty(prefix + "socketFactory.fallback", "false");

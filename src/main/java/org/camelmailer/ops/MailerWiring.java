@@ -37,6 +37,7 @@ import org.camelmailer.enhance.GeminiEnhancer;
 import org.camelmailer.enhance.GeminiExchangeLog;
 import org.camelmailer.enhance.GeminiRequestBuilder;
 import org.camelmailer.enhance.HtmlSanitizer;
+import org.camelmailer.message.EmailAddress;
 import org.camelmailer.queue.DeadLetters;
 import org.camelmailer.queue.RedisConnection;
 import org.camelmailer.queue.RedisQueueComponent;
@@ -272,14 +273,17 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             return;
         }
         SmtpTransport.Security security = smtpSecurity();
+        SmtpTransport.HeloName helo = SmtpTransport.heloName(settings.get(Setting.SMTP_HELO_NAME),
+                EmailAddress.parse(settings.get(Setting.SENDER_EMAIL)).domain(), settings.get(Setting.SMTP_SERVER),
+                smtpPort());
         PooledMailSender sender = SmtpTransport.register(context, settings.get(Setting.SMTP_SERVER), smtpPort(), security,
                 settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
-                settings.get(Setting.SMTP_SSL_TRUST), settings.getDuration(Setting.SMTP_TIMEOUT),
+                settings.get(Setting.SMTP_SSL_TRUST), helo.name(), settings.getDuration(Setting.SMTP_TIMEOUT),
                 settings.getDuration(Setting.SMTP_DATA_TIMEOUT), settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
         resources.add(0, sender::closeIdle);
-        LOG.info("SMTP: {} ({}){}", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
-                security.name().toLowerCase(),
-                settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "");
+        LOG.info("SMTP: {} ({}){}, EHLO {} ({}{})", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
+                security.name().toLowerCase(), settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "", helo.name(),
+                helo.origin(), settings.isSet(Setting.SMTP_HELO_NAME) ? "" : "; SMTP_HELO_NAME sets it");
     }
 
     private int smtpPort() {

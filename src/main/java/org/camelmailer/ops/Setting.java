@@ -27,6 +27,7 @@ public enum Setting {
     SMTP_PASSWORD("smtp.password", "", Check.any(), true),
     SMTP_SECURITY("smtp.security", "", Check.oneOf("ssl", "starttls", "none").orEmpty()),
     SMTP_SSL_TRUST("smtp.ssl-trust", "", Check.any()),
+    SMTP_HELO_NAME("smtp.helo-name", "", Check.heloName().orEmpty()),
     SMTP_TIMEOUT("smtp.timeout", "30s", Check.duration(Duration.ofSeconds(1), "")),
     SMTP_DATA_TIMEOUT("smtp.data-timeout", "10m", Check.duration(Duration.ofSeconds(1), "")),
     SMTP_UNCERTAIN_RETRY_DELAY("smtp.uncertain-retry-delay", "1h", Check.duration(Duration.ZERO, "")),

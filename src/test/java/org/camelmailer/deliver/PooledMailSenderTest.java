@@ -32,7 +32,7 @@ class PooledMailSenderTest {
 
     private PooledMailSender sender(Duration dataTimeout) {
         return SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE, null, null, null,
-                COMMAND_TIMEOUT, dataTimeout, 4);
+                "client.example.org", COMMAND_TIMEOUT, dataTimeout, 4);
     }
 
     private MimeMessage mail(String id) {

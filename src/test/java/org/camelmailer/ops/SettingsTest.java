@@ -254,6 +254,8 @@ class SettingsTest {
             "GEMINI_BASE_URL | generativelanguage.googleapis.com | must be an http:// or https:// URL without a query",
             "GEMINI_MODEL | models/gemini pro | must be letters, digits, '.', '_' or '-' only",
             "REDIS_SENTINELS | sentinel-1 | 'sentinel-1' must be host:port",
+            "SMTP_HELO_NAME | mail example | must be a domain name such as mail.example.org (ASCII) or an address literal such as [192.0.2.1]",
+            "SMTP_HELO_NAME | 192.0.2.1 | must be a domain name such as example.org: it ",
     })
     void should_refuse_a_setting_that_makes_no_sense_naming_it_and_its_value(String name, String value, String problem) {
         assertThatThrownBy(() -> Settings.of(Map.of(name, value)))
@@ -268,7 +270,8 @@ class SettingsTest {
             "SMTP_SECURITY | STARTTLS", "MAILER_MAX_BODY_SIZE | 1024", "SMTP_SERVER | smtp_relay.internal",
             "SMTP_SERVER | 2001:db8::25", "MAILER_SHUTDOWN_TIMEOUT | 0", "SENDER_EMAIL | ops@corp.internal",
             "SENDER_EMAIL | Équipe Mailer <mailer@example.org>", "SENDER_EMAIL | \"Mailer, Paris\" <mailer@müller.example>",
-            "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test"})
+            "MAILER_ALLOWED_RECIPIENT_DOMAINS | müller.example, localhost, example.test",
+            "SMTP_HELO_NAME | mail.example.org", "SMTP_HELO_NAME | [192.0.2.1]", "SMTP_HELO_NAME | [IPv6:2001:db8::25]"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
