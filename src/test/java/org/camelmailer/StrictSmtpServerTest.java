@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -117,6 +119,68 @@ class StrictSmtpServerTest {
             awaitStatus(mailer, taskId, "sent");
             assertThat(smtp.ehloNames()).isNotEmpty().containsOnly("relay.example.net");
             assertThat(smtp.messages()).singleElement().satisfies(m -> assertThat(m.ehloName()).isEqualTo("relay.example.net"));
+        }
+    }
+
+    // 2. 454 to AUTH
+
+    @Test
+    void should_retry_a_temporary_authentication_failure_and_send_when_it_passes() throws Exception {
+        smtp.login("mailer", "s3cret").authReply("454 4.7.0 Temporary authentication failure");
+        try (RunningMailer mailer = start("SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret",
+                "MAILER_RETRY_DELAY", "300ms", "MAILER_RETRY_MAX_DELAY", "300ms")) {
+            String taskId = post(mailer, "alice@example.org");
+
+            awaitStatus(mailer, taskId, "retrying");
+            assertThat((String) status(mailer, taskId).get("error"))
+                    .isEqualTo("authentication failed temporarily: 454 4.7.0 Temporary authentication failure");
+            assertThat(mailer.get("/observe/health/ready").statusCode()).as("no pause for a 454").isEqualTo(200);
+
+            smtp.authReply(null);
+            awaitStatus(mailer, taskId, "sent");
+            assertThat((int) status(mailer, taskId).get("attempts")).isGreaterThan(1);
+            assertThat(smtp.quits()).as("each refused login closed with QUIT").isEqualTo(smtp.loginsFailed());
+        }
+    }
+
+    // 3. wrong credentials
+
+    @Test
+    void should_log_in_once_with_a_wrong_password_let_the_queue_wait_and_say_why_in_readiness() throws Exception {
+        smtp.login("mailer", "right-password");
+        try (RunningMailer mailer = start("SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "wrong-password",
+                "SMTP_PAUSE_ON_REFUSAL", "6s", "MAILER_WORKER_CONCURRENCY", "4")) {
+            List<String> taskIds = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                taskIds.add(post(mailer, "user" + i + "@example.org"));
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> mailer.get("/observe/health/ready").statusCode() == 503);
+            String readiness = mailer.get("/observe/health/ready").body();
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> checks = (List<Map<String, Object>>) Json.parse(readiness).get("checks");
+            assertThat(checks).filteredOn(c -> !"UP".equals(c.get("status"))).as("the smtp check says it, no route's")
+                    .singleElement().satisfies(c -> assertThat(c).containsEntry("name", "smtp"));
+            assertThat(readiness).contains("SMTP delivery is paused", "refused the login of SMTP_LOGIN=mailer", "535 5.7.8")
+                    .doesNotContain("wrong-password");
+            // the queue waits: nothing failed, nothing charged, one failed login in all, closed with QUIT
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> taskIds.stream()
+                    .map(id -> status(mailer, id)).allMatch(st -> st.get("status").equals("retrying")
+                            && (int) st.get("attempts") == 0 || st.get("status").equals("queued")));
+            assertThat(taskIds.stream().map(id -> (String) status(mailer, id).get("error")).filter(e -> e != null))
+                    .isNotEmpty().allSatisfy(e -> assertThat(e).startsWith("postponed: ").contains("535 5.7.8"));
+            assertThat(smtp.loginsFailed()).isEqualTo(1);
+            assertThat(smtp.quits()).isEqualTo(smtp.connections());
+            assertThat(smtp.messages()).isEmpty();
+
+            // the account is given the configured password: the next check gets through and the queue drains
+            smtp.login("mailer", "wrong-password");
+            for (String id : taskIds) {
+                awaitStatus(mailer, id, "sent");
+                assertThat(status(mailer, id)).as("never charged for the wait").containsEntry("attempts", 1);
+            }
+            assertThat(mailer.get("/observe/health/ready").statusCode()).isEqualTo(200);
+            assertThat(smtp.loginsFailed()).isEqualTo(1);
         }
     }
 }

@@ -10,5 +10,10 @@ public enum FailureKind {
      * The message and its final dot went out and no reply came: the server may have accepted it. Retried once, after
      * a long delay, by TaskLifecycle; never at once.
      */
-    UNCERTAIN
+    UNCERTAIN,
+    /**
+     * Not tried, and not this task's fault (delivery paused after a refused login, a server asking for fewer
+     * connections): back to the queue after {@link DeliveryFailure#retryAfter()}, not counted as an attempt.
+     */
+    POSTPONED
 }

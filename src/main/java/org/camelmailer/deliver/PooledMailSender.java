@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Transport;
@@ -26,19 +27,31 @@ public final class PooledMailSender extends DefaultJavaMailSender {
 
     private final BlockingQueue<Idle> idle;
     private final Duration dataTimeout;
+    private final SmtpCircuit circuit;
+    /** New connections are opened one at a time until one has logged in: a wrong password fails once, not per thread. */
+    private final ReentrantLock firstLogin = new ReentrantLock();
+    private volatile boolean loggedIn;
 
     /**
      * @param maxIdle     connections kept open for reuse
      * @param dataTimeout how long to wait for the reply to the final dot (RFC 5321: 10 minutes)
+     * @param circuit     opened here when the server refuses the login or TLS cannot work; probed through {@link #probe}
      */
-    public PooledMailSender(int maxIdle, Duration dataTimeout) {
+    public PooledMailSender(int maxIdle, Duration dataTimeout, SmtpCircuit circuit) {
         this.idle = new LinkedBlockingQueue<>(Math.max(1, maxIdle));
         this.dataTimeout = dataTimeout;
+        this.circuit = circuit;
+        circuit.probeWith(this::probe);
+    }
+
+    public SmtpCircuit circuit() {
+        return circuit;
     }
 
     @Override
     public void send(MimeMessage message) throws MessagingException {
         prepare(message);
+        circuit.ensureClosed();
         Idle pooled = borrow();
         if (pooled != null) {
             try {
@@ -116,11 +129,44 @@ public final class PooledMailSender extends DefaultJavaMailSender {
         return null;
     }
 
+    /**
+     * A new connection, logged in. Until one has logged in (at start, after a refusal) they are opened one at a time,
+     * each after checking the circuit again: the threads that waited fail fast instead of each trying the same login.
+     */
     private SmtpConnection connect() throws MessagingException {
+        boolean serial = !loggedIn;
+        if (serial) {
+            firstLogin.lock();
+        }
+        try {
+            circuit.ensureClosed();
+            SmtpConnection transport = newConnection();
+            loggedIn = true;
+            return transport;
+        } catch (SmtpSetupException e) {
+            loggedIn = false;
+            circuit.open(e.getMessage());
+            if (e.loginRefused()) {
+                // not this mail's fault: it waits in the queue, uncharged, until the circuit lets delivery resume
+                throw new PostponedDeliveryException(e.getMessage(), circuit.untilRetry(), e);
+            }
+            throw e;
+        } finally {
+            if (serial) {
+                firstLogin.unlock();
+            }
+        }
+    }
+
+    private SmtpConnection newConnection() throws MessagingException {
         SmtpConnection transport = new SmtpConnection(getSession(), getProtocol(), getHost(), getPort(), dataTimeout);
-        var auth = getPasswordAuthentication();
-        transport.open(getHost(), getPort(), auth.getUserName(), auth.getPassword());
+        transport.open(getHost(), getPort(), getUsername(), getPassword());
         return transport;
+    }
+
+    /** The circuit's check while delivery is paused: one connection, logged in and closed with QUIT; no mail. */
+    void probe() throws MessagingException {
+        newConnection().close();
     }
 
     private void giveBack(SmtpConnection transport) {

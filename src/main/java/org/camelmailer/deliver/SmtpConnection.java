@@ -5,11 +5,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 import javax.net.SocketFactory;
 
 import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -43,11 +46,16 @@ final class SmtpConnection extends SMTPTransport {
         this.dataTimeout = dataTimeout;
     }
 
-    /** Connects, greets and secures the connection, and logs in when {@code user} is set. */
+    /**
+     * Connects, greets and secures the connection, and logs in when {@code user} is set: once, with one mechanism. A
+     * refused login ends with QUIT, as a client that leaves politely does (Angus Mail's own AUTH closes the socket
+     * without it, and jakarta.mail's Service.connect then logs in a second time with the same credentials).
+     */
     void open(String host, int port, String user, String password) throws MessagingException {
         TrackingSocketFactory.LAST.remove();
         try {
-            connect(host, port, user, password);
+            // mail.smtp.auth is false: Angus Mail greets and starts TLS, the login is ours
+            connect(host, port, null, null);
         } finally {
             socket = TrackingSocketFactory.LAST.get();
             TrackingSocketFactory.LAST.remove();
@@ -56,6 +64,60 @@ final class SmtpConnection extends SMTPTransport {
             close();
             throw new IllegalStateException("Angus Mail did not open its socket through mail.smtp.socketFactory");
         }
+        if (user != null && !user.isBlank()) {
+            login(user, password == null ? "" : password);
+        }
+    }
+
+    /** AUTH PLAIN (one round trip) where offered, else AUTH LOGIN; the credentials never reach a log. */
+    private synchronized void login(String user, String password) throws MessagingException {
+        String mechanism = supportsAuthentication("PLAIN") ? "PLAIN" : supportsAuthentication("LOGIN") ? "LOGIN" : null;
+        if (mechanism == null) {
+            String offered = supportsExtension("AUTH") ? "AUTH " + getExtensionParameter("AUTH") : "no AUTH";
+            quit();
+            throw new SmtpSetupException("SMTP_LOGIN is set but the server offers " + offered
+                    + (supportsExtension("AUTH") ? " (this service speaks PLAIN and LOGIN)" : ""), false, null);
+        }
+        int code;
+        if (mechanism.equals("PLAIN")) {
+            code = simpleCommand("AUTH PLAIN " + base64("\0" + user + "\0" + password));
+        } else {
+            code = simpleCommand("AUTH LOGIN");
+            if (code == 334) {
+                code = simpleCommand(base64(user));
+            }
+            if (code == 334) {
+                code = simpleCommand(base64(password));
+            }
+        }
+        if (code == 235) {
+            return;
+        }
+        String reply = replyLine();
+        quit();
+        if (code >= 400 && code < 500) {
+            // 454 Temporary authentication failure: the server's auth service is away; says nothing of the credentials
+            throw new AuthenticationFailedException(reply);
+        }
+        throw new SmtpSetupException("the server refused the login of SMTP_LOGIN=" + user + ": " + reply, true, null);
+    }
+
+    private String replyLine() {
+        String reply = getLastServerResponse();
+        return reply == null ? "" : reply.strip().replaceAll("\\s+", " ");
+    }
+
+    /** QUIT and close; a server that does not answer it is left anyway. */
+    private void quit() {
+        try {
+            close();
+        } catch (MessagingException e) {
+            // closed anyway
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether the current (or last) message got as far as the DATA command: from there on it is never sent again. */

@@ -35,8 +35,16 @@ public final class SmtpFailureClassifier {
         // them and let the most specific evidence win, whatever its depth.
         List<Throwable> chain = chainOf(t);
         for (Throwable e : chain) {
+            // the pooled sender's own verdicts, outermost first (a postponement wraps the refusal that caused it)
             if (e instanceof UncertainDeliveryException) {
                 return failure(FailureKind.UNCERTAIN, "uncertain: " + e.getMessage());
+            }
+            if (e instanceof PostponedDeliveryException p) {
+                return new DeliveryFailure(FailureKind.POSTPONED, null, oneLine("postponed: " + p.getMessage()),
+                        p.retryAfter());
+            }
+            if (e instanceof SmtpSetupException) {
+                return failure(FailureKind.PERMANENT, e.getMessage());
             }
         }
         DeliveryFailure reply = smtpReply(chain);

@@ -117,7 +117,8 @@ public final class SmtpTransport {
      */
     public static PooledMailSender register(CamelContext context, String host, int port, Security security,
                                             String login, String password, String sslTrust, String heloName,
-                                            Duration timeout, Duration dataTimeout, int connections) {
+                                            Duration timeout, Duration dataTimeout, int connections,
+                                            SmtpCircuit circuit) {
         String scheme = scheme(security);
         String prefix = "mail." + scheme + ".";
         Properties props = new Properties();
@@ -125,7 +126,8 @@ public final class SmtpTransport {
         props.setProperty(prefix + "connectiontimeout", millis);
         props.setProperty(prefix + "timeout", millis);
         props.setProperty(prefix + "writetimeout", millis);
-        props.setProperty(prefix + "auth", Boolean.toString(login != null && !login.isBlank()));
+        // the login is the pooled connection's own (SmtpConnection): one attempt, QUIT after a refusal
+        props.setProperty(prefix + "auth", "false");
         if (heloName != null) {
             props.setProperty(prefix + "localhost", heloName);
         }
@@ -145,7 +147,7 @@ public final class SmtpTransport {
             }
         }
         props.setProperty("mail.transport.protocol", scheme);
-        PooledMailSender sender = new PooledMailSender(connections, dataTimeout);
+        PooledMailSender sender = new PooledMailSender(connections, dataTimeout, circuit);
         sender.setJavaMailProperties(props);
         sender.setProtocol(scheme);
         sender.setHost(host);

@@ -31,6 +31,8 @@ import org.camelmailer.api.TaskAdmission;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
 import org.camelmailer.deliver.PooledMailSender;
+import org.camelmailer.deliver.SmtpCircuit;
+import org.camelmailer.deliver.SmtpCircuitRoutePolicy;
 import org.camelmailer.deliver.SmtpTransport;
 import org.camelmailer.enhance.GeminiHttpClient;
 import org.camelmailer.enhance.GeminiEnhancer;
@@ -141,9 +143,13 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
         MailerMetrics metrics = metrics(registry, QUEUE_KEYS.stream().map(key -> new TaskQueue(redis, key)).toList());
         registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
+        // paused deliveries (a refused login, TLS that cannot work): the taking routes wait, readiness says why
+        SmtpCircuit circuit = new SmtpCircuit(settings.getDuration(Setting.SMTP_PAUSE_ON_REFUSAL));
+        resources.add(circuit::shutdown);
+        registry.bind("smtpCircuitPolicy", new SmtpCircuitRoutePolicy(circuit));
         if (role().delivers()) {
             registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
-                    ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort())
+                    ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort(), circuit)
                     : DeliveryHealthCheck.outbox(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
         }
 
@@ -171,7 +177,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("geminiEnhancer", gemini(context, metrics));
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
-        smtp(context);
+        smtp(context, circuit);
     }
 
     /** The Redis connectInBackground connected to (its failure is this start's failure), or a new one. */
@@ -266,7 +272,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY), metrics, redactor);
     }
 
-    private void smtp(CamelContext context) {
+    private void smtp(CamelContext context, SmtpCircuit circuit) {
         if (!settings.isSet(Setting.SMTP_SERVER)) {
             LOG.warn("SMTP_SERVER is not set: mails are written to {}/<task_id>.eml instead of being sent",
                     settings.get(Setting.MAILER_OUTBOX_DIR));
@@ -279,7 +285,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         PooledMailSender sender = SmtpTransport.register(context, settings.get(Setting.SMTP_SERVER), smtpPort(), security,
                 settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
                 settings.get(Setting.SMTP_SSL_TRUST), helo.name(), settings.getDuration(Setting.SMTP_TIMEOUT),
-                settings.getDuration(Setting.SMTP_DATA_TIMEOUT), settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
+                settings.getDuration(Setting.SMTP_DATA_TIMEOUT), settings.getInt(Setting.MAILER_WORKER_CONCURRENCY),
+                circuit);
         resources.add(0, sender::closeIdle);
         LOG.info("SMTP: {} ({}){}, EHLO {} ({}{})", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
                 security.name().toLowerCase(), settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "", helo.name(),

@@ -31,6 +31,7 @@ public enum Setting {
     SMTP_TIMEOUT("smtp.timeout", "30s", Check.duration(Duration.ofSeconds(1), "")),
     SMTP_DATA_TIMEOUT("smtp.data-timeout", "10m", Check.duration(Duration.ofSeconds(1), "")),
     SMTP_UNCERTAIN_RETRY_DELAY("smtp.uncertain-retry-delay", "1h", Check.duration(Duration.ZERO, "")),
+    SMTP_PAUSE_ON_REFUSAL("smtp.pause-on-refusal", "10m", Check.duration(Duration.ofSeconds(1), "")),
     SENDER_EMAIL("sender.email", "camel-mailer@localhost", Check.emailAddress()),
     MAILER_ROLE("mailer.role", "all", Check.oneOf("all", "api", "worker")),
     MAILER_API_KEY("mailer.api-key", "", Check.any(), true),

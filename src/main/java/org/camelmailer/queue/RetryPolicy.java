@@ -21,6 +21,11 @@ public record RetryPolicy(int maxAttempts, Duration firstDelay, Duration maxDela
         if (attempts >= maxAttempts) {
             return false;
         }
+        return withinAge(createdAt);
+    }
+
+    /** True while a task created at {@code createdAt} is younger than the maximum age. */
+    public boolean withinAge(String createdAt) {
         try {
             return Instant.parse(createdAt).plus(maxAge).isAfter(Instant.now());
         } catch (RuntimeException e) {

@@ -140,9 +140,12 @@ public final class TaskLifecycle {
         DeliveryFailure classified = SmtpFailureClassifier.classify(cause);
         // an SMTP server's reply may echo anything it was sent: redacted before it is logged or stored
         DeliveryFailure failure = new DeliveryFailure(classified.kind(), classified.smtpCode(),
-                redactor.apply(classified.reason()));
-        metrics.smtpReply(failure.kind() == FailureKind.UNCERTAIN ? "none"
-                : failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
+                redactor.apply(classified.reason()), classified.retryAfter());
+        if (failure.kind() == FailureKind.UNCERTAIN) {
+            metrics.smtpReply("none");
+        } else if (failure.kind() != FailureKind.POSTPONED || failure.smtpCode() != null) {
+            metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
+        }
         if (task == null) {
             // the entry is not even a task: nothing to retry
             String reason = "unreadable task: " + failure.reason();
@@ -165,6 +168,10 @@ public final class TaskLifecycle {
             uncertain(task, attempts, failure, payload, queue, lease);
             return;
         }
+        if (failure.kind() == FailureKind.POSTPONED && retries.withinAge(task.createdAt())) {
+            postpone(task, failure, queue, lease);
+            return;
+        }
         if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.createdAt())) {
             Duration delay = retries.backoff(attempts);
             TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, failure.reason(),
@@ -185,6 +192,23 @@ public final class TaskLifecycle {
             } else {
                 notSettled(task, attempts, failure, settled);
             }
+        }
+    }
+
+    /**
+     * Not tried, through no fault of its own (delivery paused, the server asking for fewer connections): back on the
+     * queue as it was, its attempt count unchanged, after the delay the deliver stage gave.
+     */
+    private void postpone(MailTask task, DeliveryFailure failure, TaskQueue queue, TaskQueue.Lease lease)
+            throws JsonProcessingException {
+        Duration delay = failure.retryAfter() == null ? Duration.ofSeconds(1) : failure.retryAfter();
+        TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), task.attempt(), failure.reason(),
+                queue, lease, JSON.writeValueAsString(task), delay);
+        if (settled == TaskStatusStore.Settled.DONE) {
+            LOG.warn("task {} {}: back in {}, not counted as an attempt", task.taskId(), failure.reason(),
+                    Durations.describe(delay));
+        } else {
+            notSettled(task, task.attempt() + 1, failure, settled);
         }
     }
 

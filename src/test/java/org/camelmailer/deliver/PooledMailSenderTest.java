@@ -7,6 +7,14 @@ import static org.camelmailer.deliver.MailComposerTest.TEXT;
 import static org.camelmailer.deliver.MailComposerTest.task;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -31,8 +39,37 @@ class PooledMailSenderTest {
     }
 
     private PooledMailSender sender(Duration dataTimeout) {
-        return SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE, null, null, null,
-                "client.example.org", COMMAND_TIMEOUT, dataTimeout, 4);
+        return sender(dataTimeout, null, null, new SmtpCircuit(Duration.ofMinutes(10)));
+    }
+
+    private PooledMailSender sender(Duration dataTimeout, String login, String password, SmtpCircuit circuit) {
+        return SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE, login, password,
+                null, "client.example.org", COMMAND_TIMEOUT, dataTimeout, 4, circuit);
+    }
+
+    /** Sends one mail from each of {@code threads} threads at once; what each threw, or null. */
+    private static List<Throwable> sendAtOnce(PooledMailSender sender, int threads, Function<Integer, MimeMessage> mail)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Throwable>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                int n = i;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return catchThrowable(() -> sender.send(mail.apply(n)));
+                }));
+            }
+            start.countDown();
+            List<Throwable> thrown = new ArrayList<>();
+            for (Future<Throwable> f : results) {
+                thrown.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return thrown;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private MimeMessage mail(String id) {
@@ -80,5 +117,34 @@ class PooledMailSenderTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                 .until(() -> server.copiesByMessageId().get("unanswered@example.org") == 1L);
         assertThat(server.connections()).as("no second connection to send it again").isEqualTo(1);
+    }
+
+    @Test
+    void should_try_a_refused_login_once_with_quit_and_pause_until_a_probe_gets_through() throws Exception {
+        server.login("mailer", "right-password");
+        SmtpCircuit circuit = new SmtpCircuit(Duration.ofSeconds(2));
+        PooledMailSender sender = sender(Duration.ofSeconds(10), "mailer", "wrong-password", circuit);
+
+        List<Throwable> thrown = sendAtOnce(sender, 4, n -> mail("t" + n));
+
+        assertThat(thrown).hasSize(4).allSatisfy(t -> {
+            DeliveryFailure failure = SmtpFailureClassifier.classify(t);
+            assertThat(failure.kind()).isEqualTo(FailureKind.POSTPONED);
+            assertThat(failure.reason()).contains("535 5.7.8").doesNotContain("wrong-password");
+            assertThat(failure.retryAfter()).isPositive();
+        });
+        assertThat(server.loginsFailed()).as("one failed login, not one per thread (nor two each)").isEqualTo(1);
+        assertThat(server.quits()).as("QUIT after it").isEqualTo(1);
+        assertThat(server.droppedWithoutQuit()).isZero();
+        assertThat(circuit.state().reason()).isEqualTo("the server refused the login of SMTP_LOGIN=mailer: "
+                + "535 5.7.8 Error: authentication failed: authentication failure");
+
+        // the account's password is changed to the configured one: the next probe logs in and delivery resumes
+        server.login("mailer", "wrong-password");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !circuit.isOpen());
+        sender.send(mail("after"));
+
+        assertThat(server.loginsFailed()).isEqualTo(1);
+        assertThat(server.copiesByMessageId()).containsOnlyKeys("after@example.org");
     }
 }

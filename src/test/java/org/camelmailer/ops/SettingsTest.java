@@ -182,7 +182,8 @@ class SettingsTest {
     @CsvSource({
             "SMTP_DATA_TIMEOUT, 600, PT10M", "SMTP_DATA_TIMEOUT, 30s, PT30S", "SMTP_DATA_TIMEOUT, 5m, PT5M",
             "SMTP_UNCERTAIN_RETRY_DELAY, 3600, PT1H", "SMTP_UNCERTAIN_RETRY_DELAY, 30s, PT30S",
-            "SMTP_UNCERTAIN_RETRY_DELAY, 5m, PT5M", "SMTP_UNCERTAIN_RETRY_DELAY, 0, PT0S"
+            "SMTP_UNCERTAIN_RETRY_DELAY, 5m, PT5M", "SMTP_UNCERTAIN_RETRY_DELAY, 0, PT0S",
+            "SMTP_PAUSE_ON_REFUSAL, 600, PT10M", "SMTP_PAUSE_ON_REFUSAL, 30s, PT30S", "SMTP_PAUSE_ON_REFUSAL, 5m, PT5M"
     })
     void should_read_the_smtp_waits_in_every_documented_form(String name, String text, Duration expected) {
         assertThat(Settings.of(Map.of(name, text)).getDuration(Setting.valueOf(name))).isEqualTo(expected);
@@ -236,6 +237,7 @@ class SettingsTest {
             "MAILER_STATUS_TTL | 0 | must be at least 1 min",
             "GEMINI_TIMEOUT | 0 | must be at least 1 s",
             "SMTP_DATA_TIMEOUT | 0 | must be at least 1 s",
+            "SMTP_PAUSE_ON_REFUSAL | 0 | must be at least 1 s",
             "SMTP_UNCERTAIN_RETRY_DELAY | soon | must be a duration such as 30s, 5m or 24h (a bare number is seconds)",
             "MAILER_ROUTES_RELOAD | yes | must be true or false",
             "MAILER_WORKER_CONCURRENCY | 0 | must be a whole number from 1 to 1000",

@@ -290,4 +290,27 @@ class TaskLifecycleTest {
                 .endsWith("not sent again (re-drive it if it did not arrive)");
         assertThat(queue.depth()).isZero();
     }
+
+    @Test
+    void should_put_a_postponed_task_back_as_it_was_without_charging_an_attempt() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        String entry = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task());
+        server.redis().opsForList().leftPush("mailer:queue", entry);
+        TaskQueue.Claimed claimed = statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+
+        lifecycle(Duration.ofMinutes(1)).failed(failedDelivery(queue, claimed.lease(),
+                new org.camelmailer.deliver.PostponedDeliveryException("the server refused the login of SMTP_LOGIN=mailer: "
+                        + "535 5.7.8 Error: authentication failed", Duration.ofMinutes(10), null)));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "retrying").containsEntry("attempts", 0)
+                .containsEntry("error", "postponed: the server refused the login of SMTP_LOGIN=mailer: 535 5.7.8 Error: "
+                        + "authentication failed");
+        assertThat(server.redis().opsForZSet().rangeWithScores(queue.delayedKey(), 0, -1)).singleElement().satisfies(t -> {
+            assertThat(t.getValue()).isEqualTo(entry);
+            assertThat(t.getScore()).isCloseTo(System.currentTimeMillis() + 600_000.0,
+                    org.assertj.core.data.Offset.offset(5_000.0));
+        });
+        assertThat(server.redis().hasKey(TaskLifecycle.DEAD_LETTERS)).isFalse();
+    }
 }
