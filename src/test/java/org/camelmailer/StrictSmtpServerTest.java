@@ -183,4 +183,62 @@ class StrictSmtpServerTest {
             assertThat(smtp.loginsFailed()).isEqualTo(1);
         }
     }
+
+    // 8. TLS misconfiguration
+
+    @Test
+    void should_fail_at_once_when_starttls_is_missing_let_the_rest_wait_and_resume_once_it_is_offered() throws Exception {
+        smtp.login("mailer", "s3cret").offerStartTls(false);
+        try (RunningMailer mailer = start("SMTP_SERVER", "localhost", "SMTP_SECURITY", "starttls", "SMTP_SSL_TRUST", "*",
+                "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret", "SMTP_PAUSE_ON_REFUSAL", "4s",
+                "MAILER_WORKER_CONCURRENCY", "1")) {
+            List<String> taskIds = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                taskIds.add(post(mailer, "user" + i + "@example.org"));
+            }
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> taskIds.stream()
+                    .anyMatch(id -> "failed".equals(status(mailer, id).get("status"))));
+            String failed = taskIds.stream().filter(id -> "failed".equals(status(mailer, id).get("status")))
+                    .findFirst().orElseThrow();
+            assertThat(status(mailer, failed)).containsEntry("attempts", 1);
+            assertThat((String) status(mailer, failed).get("error")).isEqualTo("STARTTLS is required "
+                    + "(SMTP_SECURITY=starttls) but the server does not offer it: nothing is sent in clear");
+            assertThat(redis.redis().opsForList().range("mailer:dead", 0, -1)).singleElement().asString().contains(failed);
+            String readiness = mailer.get("/observe/health/ready").body();
+            assertThat(readiness).contains("SMTP delivery is paused", "STARTTLS is required");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> taskIds.stream()
+                    .filter(id -> !id.equals(failed)).map(id -> status(mailer, id).get("status"))
+                    .allMatch(st -> st.equals("queued") || st.equals("retrying")));
+            assertThat(smtp.loginsOk() + smtp.loginsFailed()).as("no AUTH in clear").isZero();
+            assertThat(smtp.quits()).isEqualTo(smtp.connections());
+
+            smtp.offerStartTls(true);
+            for (String id : taskIds) {
+                if (!id.equals(failed)) {
+                    awaitStatus(mailer, id, "sent");
+                }
+            }
+            assertThat(mailer.get("/observe/health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void should_fail_at_once_on_a_certificate_for_another_name_even_when_the_host_is_trusted() throws Exception {
+        smtp.login("mailer", "s3cret").offerStartTls(true);
+        try (RunningMailer mailer = start("SMTP_SERVER", "localhost", "SMTP_SECURITY", "starttls",
+                "SMTP_SSL_TRUST", "localhost", "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret")) {
+            String taskId = post(mailer, "alice@example.org");
+
+            awaitStatus(mailer, taskId, "failed");
+            assertThat(status(mailer, taskId)).containsEntry("attempts", 1);
+            assertThat((String) status(mailer, taskId).get("error"))
+                    .startsWith("TLS: the certificate of localhost:" + smtp.port() + " is not accepted (")
+                    .contains("SMTP_SSL_TRUST=localhost, which still checks the name");
+            assertThat(mailer.get("/observe/health/ready").body()).contains("SMTP delivery is paused",
+                    "TLS: the certificate of localhost");
+            assertThat(smtp.loginsOk() + smtp.loginsFailed()).isZero();
+            assertThat(smtp.messages()).isEmpty();
+        }
+    }
 }

@@ -5,11 +5,14 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import jakarta.mail.Address;
 import jakarta.mail.AuthenticationFailedException;
@@ -40,6 +43,7 @@ final class SmtpConnection extends SMTPTransport {
     private final Duration dataTimeout;
     private Socket socket;
     private boolean dataStarted;
+    private boolean tlsStarted;
 
     SmtpConnection(Session session, String scheme, String host, int port, Duration dataTimeout) {
         super(session, new URLName(scheme, host, port, null, null, null), scheme, "smtps".equals(scheme));
@@ -56,6 +60,8 @@ final class SmtpConnection extends SMTPTransport {
         try {
             // mail.smtp.auth is false: Angus Mail greets and starts TLS, the login is ours
             connect(host, port, null, null);
+        } catch (MessagingException e) {
+            throw setupFailure(e, host, port);
         } finally {
             socket = TrackingSocketFactory.LAST.get();
             TrackingSocketFactory.LAST.remove();
@@ -66,6 +72,82 @@ final class SmtpConnection extends SMTPTransport {
         }
         if (user != null && !user.isBlank()) {
             login(user, password == null ? "" : password);
+        }
+    }
+
+    /**
+     * What no retry fixes, made a {@link SmtpSetupException}: STARTTLS required but not offered, a certificate not
+     * trusted or for another name, TLS spoken to a port that does not. Anything else (refused, timed out, a 4xx) as is.
+     */
+    private MessagingException setupFailure(MessagingException e, String host, int port) {
+        if (e instanceof SmtpSetupException) {
+            return e;
+        }
+        if (e.getMessage() != null && e.getMessage().startsWith("STARTTLS is required")) {
+            return startTlsMissing(e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String text = t.getMessage() == null ? "" : t.getMessage();
+            if (t instanceof GeneralSecurityException || t instanceof SSLPeerUnverifiedException
+                    || text.startsWith("Server is not trusted") || text.startsWith("Unable to check server identity")) {
+                return new SmtpSetupException("TLS: the certificate of " + host + ":" + port + " is not accepted (" + text
+                        + "): it must name " + host + " and be signed by a CA this JVM trusts, or be trusted through "
+                        + "SMTP_SSL_TRUST=" + host + ", which still checks the name", false, e);
+            }
+            if (t instanceof SSLException && text.contains("Unsupported or unrecognized SSL message")) {
+                return new SmtpSetupException("TLS: " + host + ":" + port + " does not speak TLS on connect ("
+                        + "SMTP_SECURITY=ssl is for a port such as 465; 587 and 25 use starttls)", false, e);
+            }
+        }
+        return e;
+    }
+
+    private static SmtpSetupException startTlsMissing(Exception cause) {
+        return new SmtpSetupException("STARTTLS is required (SMTP_SECURITY=starttls) but the server does not offer it: "
+                + "nothing is sent in clear", false, cause);
+    }
+
+    /** After each EHLO: a server that does not offer STARTTLS when it is required gets QUIT at once. */
+    @Override
+    protected boolean ehlo(String domain) throws MessagingException {
+        boolean ok = super.ehlo(domain);
+        if (ok && getRequireStartTLS() && !isSSL() && !tlsStarted && !supportsExtension("STARTTLS")) {
+            quitInProtocol();
+            throw startTlsMissing(null);
+        }
+        return ok;
+    }
+
+    /** EHLO refused, then HELO too: with a 5xx no mail will get through with this name (SMTP_HELO_NAME). */
+    @Override
+    protected void helo(String domain) throws MessagingException {
+        try {
+            super.helo(domain);
+        } catch (MessagingException e) {
+            int code = getLastReturnCode();
+            if (code < 500) {
+                throw e;
+            }
+            String reply = replyLine();
+            quitInProtocol();
+            throw new SmtpSetupException("the server refused EHLO " + domain + ": " + reply + " (SMTP_HELO_NAME sets "
+                    + "the name: this machine's public name, or the sender's domain)", false, e);
+        }
+    }
+
+    @Override
+    protected void startTLS() throws MessagingException {
+        super.startTLS();
+        tlsStarted = true;
+    }
+
+    /** QUIT while still connecting (Angus Mail closes the socket when the exception leaves protocolConnect). */
+    private void quitInProtocol() {
+        try {
+            sendCommand("QUIT");
+            readServerResponse();
+        } catch (MessagingException e) {
+            // leaving anyway
         }
     }
 

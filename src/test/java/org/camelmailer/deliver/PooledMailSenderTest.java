@@ -147,4 +147,25 @@ class PooledMailSenderTest {
         assertThat(server.loginsFailed()).isEqualTo(1);
         assertThat(server.copiesByMessageId()).containsOnlyKeys("after@example.org");
     }
+
+    @Test
+    void should_fail_and_pause_when_the_server_refuses_the_ehlo_name() {
+        server.requireFqdnHelo(true);
+        SmtpCircuit circuit = new SmtpCircuit(Duration.ofMinutes(10));
+        PooledMailSender sender = SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE,
+                null, null, null, "localhost", COMMAND_TIMEOUT, Duration.ofSeconds(10), 4, circuit);
+
+        Throwable thrown = catchThrowable(() -> sender.send(mail("t1")));
+
+        assertThat(SmtpFailureClassifier.classify(thrown)).satisfies(f -> {
+            assertThat(f.kind()).isEqualTo(FailureKind.PERMANENT);
+            assertThat(f.reason()).startsWith("the server refused EHLO localhost: 504 5.5.2 <localhost>: Helo command "
+                    + "rejected: need fully-qualified hostname (SMTP_HELO_NAME sets the name");
+        });
+        assertThat(circuit.isOpen()).isTrue();
+        assertThat(server.quits()).isEqualTo(1);
+        assertThat(SmtpFailureClassifier.classify(catchThrowable(() -> sender.send(mail("t2")))).kind())
+                .as("the next mail waits").isEqualTo(FailureKind.POSTPONED);
+        assertThat(server.connections()).isEqualTo(1);
+    }
 }
