@@ -288,6 +288,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 settings.getDuration(Setting.SMTP_DATA_TIMEOUT), settings.getInt(Setting.MAILER_WORKER_CONCURRENCY),
                 circuit);
         resources.add(0, sender::closeIdle);
+        if (settings.sendsPasswordInClear()) {
+            LOG.warn("SMTP_ALLOW_PLAINTEXT_AUTH=true: SMTP_PASSWORD goes in clear to {} (SMTP_SECURITY=none); anyone on the "
+                    + "network path can read it", settings.get(Setting.SMTP_SERVER));
+        }
         LOG.info("SMTP: {} ({}){}, EHLO {} ({}{})", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
                 security.name().toLowerCase(), settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "", helo.name(),
                 helo.origin(), settings.isSet(Setting.SMTP_HELO_NAME) ? "" : "; SMTP_HELO_NAME sets it");

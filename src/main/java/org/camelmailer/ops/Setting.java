@@ -26,6 +26,7 @@ public enum Setting {
     SMTP_LOGIN("smtp.login", "", Check.any()),
     SMTP_PASSWORD("smtp.password", "", Check.any(), true),
     SMTP_SECURITY("smtp.security", "", Check.oneOf("ssl", "starttls", "none").orEmpty()),
+    SMTP_ALLOW_PLAINTEXT_AUTH("smtp.allow-plaintext-auth", "false", Check.bool()),
     SMTP_SSL_TRUST("smtp.ssl-trust", "", Check.any()),
     SMTP_HELO_NAME("smtp.helo-name", "", Check.heloName().orEmpty()),
     SMTP_TIMEOUT("smtp.timeout", "30s", Check.duration(Duration.ofSeconds(1), "")),

@@ -240,6 +240,7 @@ class SettingsTest {
             "SMTP_PAUSE_ON_REFUSAL | 0 | must be at least 1 s",
             "SMTP_UNCERTAIN_RETRY_DELAY | soon | must be a duration such as 30s, 5m or 24h (a bare number is seconds)",
             "MAILER_ROUTES_RELOAD | yes | must be true or false",
+            "SMTP_ALLOW_PLAINTEXT_AUTH | yes | must be true or false",
             "MAILER_WORKER_CONCURRENCY | 0 | must be a whole number from 1 to 1000",
             "MAILER_WORKER_CONCURRENCY | -1 | must be a whole number from 1 to 1000",
             "MAILER_GEMINI_CONCURRENCY | 0 | must be a whole number from 1 to 5000",
@@ -310,6 +311,37 @@ class SettingsTest {
     void should_refuse_a_maximum_retry_delay_below_the_first_one() {
         assertThatThrownBy(() -> Settings.of(Map.of("MAILER_RETRY_DELAY", "1m", "MAILER_RETRY_MAX_DELAY", "30s")))
                 .hasMessage("MAILER_RETRY_MAX_DELAY=30s: must not be shorter than MAILER_RETRY_DELAY=1m");
+    }
+
+    @Test
+    void should_refuse_to_send_the_smtp_password_in_clear_to_another_machine() {
+        assertThatThrownBy(() -> Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_SECURITY", "none",
+                "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("SMTP_SECURITY=none: with SMTP_LOGIN set, SMTP_PASSWORD would go in clear to 192.0.2.25, "
+                        + "which is not this machine: use starttls or ssl, or set SMTP_ALLOW_PLAINTEXT_AUTH=true if the "
+                        + "network to it is trusted")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"localhost", "127.0.0.1", "::1"})
+    void should_allow_plain_text_auth_to_a_server_on_loopback(String server) {
+        Settings s = Settings.of(Map.of("SMTP_SERVER", server, "SMTP_SECURITY", "none", "SMTP_LOGIN", "mailer"));
+
+        assertThat(s.sendsPasswordInClear()).isFalse();
+    }
+
+    @Test
+    void should_allow_plain_text_auth_elsewhere_only_when_the_operator_says_so() {
+        Settings s = Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_SECURITY", "none", "SMTP_LOGIN", "mailer",
+                "SMTP_ALLOW_PLAINTEXT_AUTH", "true"));
+
+        assertThat(s.sendsPasswordInClear()).as("allowed, and warned about at start").isTrue();
+        assertThat(Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_SECURITY", "none")).sendsPasswordInClear())
+                .as("no login, no password").isFalse();
+        assertThat(Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_LOGIN", "mailer")).sendsPasswordInClear())
+                .as("starttls by default").isFalse();
     }
 
     @Test
