@@ -3,7 +3,10 @@ package org.camelmailer.deliver;
 import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.mail.MessagingException;
@@ -15,17 +18,23 @@ import org.apache.camel.component.mail.DefaultJavaMailSender;
  * camel-mail's sender, reusing SMTP connections: camel-mail opens, greets (EHLO, STARTTLS, AUTH) and closes one
  * connection per message, which bounds delivery to a few hundred mails a second. Idle connections wait in a
  * pool; one the server dropped meanwhile is replaced once, transparently, before a message counts as failed: only
- * while the message has not reached DATA, so a message is never written twice by the pool.
+ * while the message has not reached DATA, so a message is never written twice by the pool. A connection left idle
+ * for {@code idleLimit} is closed with QUIT, before the server's own timeout closes it (Postfix: smtpd_timeout, 300 s,
+ * 10 s under stress; it holds an smtpd process meanwhile and logs "timeout after END-OF-MESSAGE"); so are all of them
+ * on {@link #closeIdle()}.
  */
 public final class PooledMailSender extends DefaultJavaMailSender {
 
-    /** Servers commonly drop idle clients after 30-300 s; reconnect rather than find out by failing. */
-    private static final long MAX_IDLE_NANOS = 20_000_000_000L;
+    /** How long a connection may stay idle: well under the 10 s Postfix allows a client under stress. */
+    public static final Duration IDLE_LIMIT = Duration.ofSeconds(5);
 
     private record Idle(SmtpConnection transport, long since) {
     }
 
     private final BlockingQueue<Idle> idle;
+    private final long idleLimitNanos;
+    private final ScheduledExecutorService idleCloser;
+    private volatile boolean closed;
     private final Duration dataTimeout;
     private final SmtpCircuit circuit;
     /** New connections are opened one at a time until one has logged in: a wrong password fails once, not per thread. */
@@ -34,14 +43,23 @@ public final class PooledMailSender extends DefaultJavaMailSender {
 
     /**
      * @param maxIdle     connections kept open for reuse
+     * @param idleLimit   an idle connection is closed (QUIT) after this
      * @param dataTimeout how long to wait for the reply to the final dot (RFC 5321: 10 minutes)
      * @param circuit     opened here when the server refuses the login or TLS cannot work; probed through {@link #probe}
      */
-    public PooledMailSender(int maxIdle, Duration dataTimeout, SmtpCircuit circuit) {
+    public PooledMailSender(int maxIdle, Duration idleLimit, Duration dataTimeout, SmtpCircuit circuit) {
         this.idle = new LinkedBlockingQueue<>(Math.max(1, maxIdle));
+        this.idleLimitNanos = idleLimit.toNanos();
         this.dataTimeout = dataTimeout;
         this.circuit = circuit;
         circuit.probeWith(this::probe);
+        this.idleCloser = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "smtp-idle-close");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(50, Math.min(1000, idleLimit.toMillis() / 4));
+        idleCloser.scheduleWithFixedDelay(this::closeIdleTooLong, every, every, TimeUnit.MILLISECONDS);
     }
 
     public SmtpCircuit circuit() {
@@ -121,7 +139,7 @@ public final class PooledMailSender extends DefaultJavaMailSender {
         long now = System.nanoTime();
         for (Idle candidate = idle.poll(); candidate != null; candidate = idle.poll()) {
             // no NOOP probe (a round trip per mail): a connection found dead is replaced in send()
-            if (now - candidate.since() < MAX_IDLE_NANOS) {
+            if (now - candidate.since() < idleLimitNanos) {
                 return candidate;
             }
             close(candidate.transport());
@@ -170,8 +188,20 @@ public final class PooledMailSender extends DefaultJavaMailSender {
     }
 
     private void giveBack(SmtpConnection transport) {
-        if (!idle.offer(new Idle(transport, System.nanoTime()))) {
+        if (closed || !idle.offer(new Idle(transport, System.nanoTime()))) {
             close(transport);
+        } else if (closed) {
+            closeIdle(); // the service stopped meanwhile
+        }
+    }
+
+    /** Every connection idle for the limit gets QUIT and is closed. */
+    private void closeIdleTooLong() {
+        long now = System.nanoTime();
+        for (Idle i : idle) {
+            if (now - i.since() >= idleLimitNanos && idle.remove(i)) {
+                close(i.transport());
+            }
         }
     }
 
@@ -183,8 +213,10 @@ public final class PooledMailSender extends DefaultJavaMailSender {
         }
     }
 
-    /** Closes the idle connections (QUIT), e.g. when the route stops. */
+    /** Closes the idle connections (QUIT) and, from now on, each connection as its mail is done: the service stops. */
     public void closeIdle() {
+        closed = true;
+        idleCloser.shutdownNow();
         for (Idle i = idle.poll(); i != null; i = idle.poll()) {
             close(i.transport());
         }

@@ -112,13 +112,13 @@ public final class SmtpTransport {
 
     /**
      * Registers the mail component for {@code security}: its sender holds the credentials and JavaMail settings
-     * and keeps up to {@code connections} SMTP connections open for reuse. {@code timeout} bounds connecting and each
+     * and keeps up to {@code connections} SMTP connections open for reuse, each closed after {@code idleLimit} idle. {@code timeout} bounds connecting and each
      * command's reply; {@code dataTimeout} the reply to the final dot, which content filters take long to give.
      */
     public static PooledMailSender register(CamelContext context, String host, int port, Security security,
                                             String login, String password, String sslTrust, String heloName,
                                             Duration timeout, Duration dataTimeout, int connections,
-                                            SmtpCircuit circuit) {
+                                            Duration idleLimit, SmtpCircuit circuit) {
         String scheme = scheme(security);
         String prefix = "mail." + scheme + ".";
         Properties props = new Properties();
@@ -147,7 +147,7 @@ public final class SmtpTransport {
             }
         }
         props.setProperty("mail.transport.protocol", scheme);
-        PooledMailSender sender = new PooledMailSender(connections, dataTimeout, circuit);
+        PooledMailSender sender = new PooledMailSender(connections, idleLimit, dataTimeout, circuit);
         sender.setJavaMailProperties(props);
         sender.setProtocol(scheme);
         sender.setHost(host);

@@ -286,7 +286,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
                 settings.get(Setting.SMTP_SSL_TRUST), helo.name(), settings.getDuration(Setting.SMTP_TIMEOUT),
                 settings.getDuration(Setting.SMTP_DATA_TIMEOUT), settings.getInt(Setting.MAILER_WORKER_CONCURRENCY),
-                circuit);
+                PooledMailSender.IDLE_LIMIT, circuit);
         resources.add(0, sender::closeIdle);
         if (settings.sendsPasswordInClear()) {
             LOG.warn("SMTP_ALLOW_PLAINTEXT_AUTH=true: SMTP_PASSWORD goes in clear to {} (SMTP_SECURITY=none); anyone on the "

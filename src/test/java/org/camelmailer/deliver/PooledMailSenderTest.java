@@ -44,7 +44,7 @@ class PooledMailSenderTest {
 
     private PooledMailSender sender(Duration dataTimeout, String login, String password, SmtpCircuit circuit) {
         return SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE, login, password,
-                null, "client.example.org", COMMAND_TIMEOUT, dataTimeout, 4, circuit);
+                null, "client.example.org", COMMAND_TIMEOUT, dataTimeout, 4, PooledMailSender.IDLE_LIMIT, circuit);
     }
 
     /** Sends one mail from each of {@code threads} threads at once; what each threw, or null. */
@@ -153,7 +153,8 @@ class PooledMailSenderTest {
         server.requireFqdnHelo(true);
         SmtpCircuit circuit = new SmtpCircuit(Duration.ofMinutes(10));
         PooledMailSender sender = SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE,
-                null, null, null, "localhost", COMMAND_TIMEOUT, Duration.ofSeconds(10), 4, circuit);
+                null, null, null, "localhost", COMMAND_TIMEOUT, Duration.ofSeconds(10), 4, PooledMailSender.IDLE_LIMIT,
+                circuit);
 
         Throwable thrown = catchThrowable(() -> sender.send(mail("t1")));
 
@@ -167,5 +168,34 @@ class PooledMailSenderTest {
         assertThat(SmtpFailureClassifier.classify(catchThrowable(() -> sender.send(mail("t2")))).kind())
                 .as("the next mail waits").isEqualTo(FailureKind.POSTPONED);
         assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void should_close_an_idle_connection_with_quit_before_the_server_times_it_out() throws Exception {
+        server.idleTimeout(Duration.ofSeconds(2));
+        PooledMailSender sender = SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE,
+                null, null, null, "client.example.org", COMMAND_TIMEOUT, Duration.ofSeconds(10), 4,
+                Duration.ofMillis(500), new SmtpCircuit(Duration.ofMinutes(10)));
+
+        sender.send(mail("t1"));
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> server.quits() == 1);
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(3)).until(() -> server.idleTimeouts() == 0);
+        assertThat(server.droppedWithoutQuit()).isZero();
+        sender.send(mail("t2"));
+        assertThat(server.connections()).as("a new connection for the next mail").isEqualTo(2);
+    }
+
+    @Test
+    void should_close_every_idle_connection_with_quit_when_the_service_stops() throws Exception {
+        PooledMailSender sender = sender(Duration.ofSeconds(10));
+        sendAtOnce(sender, 3, n -> mail("t" + n));
+        assertThat(server.openConnections()).isPositive();
+
+        sender.closeIdle();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> server.openConnections() == 0);
+        assertThat(server.quits()).isEqualTo(server.connections());
+        assertThat(server.droppedWithoutQuit()).isZero();
     }
 }
