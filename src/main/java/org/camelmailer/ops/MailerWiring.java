@@ -170,7 +170,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, QUEUE_KEYS)));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
-                settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
+                // no count unless set: MAILER_RETRY_MAX_AGE decides, as an MTA's queue lifetime does
+                settings.isSet(Setting.MAILER_MAX_ATTEMPTS) ? settings.getInt(Setting.MAILER_MAX_ATTEMPTS) : 0,
+                settings.getDuration(Setting.MAILER_RETRY_DELAY),
                 settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE),
                 settings.getDuration(Setting.SMTP_UNCERTAIN_RETRY_DELAY)),
                 metrics, redactor, visibilityTimeout()));

@@ -52,7 +52,7 @@ public enum Setting {
             "a shorter lease runs out under a GC pause or a slow server, and another worker mails the task again")),
     MAILER_WORKER_CONCURRENCY("mailer.worker-concurrency", "8", Check.whole(1, 1000)),
     MAILER_GEMINI_CONCURRENCY("mailer.gemini-concurrency", "160", Check.whole(1, 5000)),
-    MAILER_MAX_ATTEMPTS("mailer.max-attempts", "8", Check.whole(1, 1000)),
+    MAILER_MAX_ATTEMPTS("mailer.max-attempts", "", Check.whole(1, 1000).orEmpty()),
     MAILER_RETRY_DELAY("mailer.retry-delay", "5s", Check.duration(Duration.ofMillis(1), "")),
     MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m", Check.duration(Duration.ofMillis(1), "")),
     MAILER_RETRY_MAX_AGE("mailer.retry-max-age", "1d", Check.duration(Duration.ofSeconds(1), ""));

@@ -196,6 +196,15 @@ class SettingsTest {
     }
 
     @Test
+    void should_count_no_attempts_by_default_so_that_the_age_decides() {
+        Settings s = Settings.of(Map.of());
+
+        assertThat(s.isSet(Setting.MAILER_MAX_ATTEMPTS)).isFalse();
+        assertThat(s.getDuration(Setting.MAILER_RETRY_MAX_AGE)).isEqualTo(Duration.ofDays(1));
+        assertThat(Settings.of(Map.of("MAILER_MAX_ATTEMPTS", "3")).getInt(Setting.MAILER_MAX_ATTEMPTS)).isEqualTo(3);
+    }
+
+    @Test
     void should_use_the_default_visibility_timeout_of_five_minutes() {
         assertThat(Settings.of(Map.of()).getDuration(Setting.MAILER_VISIBILITY_TIMEOUT))
                 .isEqualTo(Duration.ofMinutes(5));
