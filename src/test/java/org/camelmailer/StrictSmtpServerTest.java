@@ -241,4 +241,26 @@ class StrictSmtpServerTest {
             assertThat(smtp.messages()).isEmpty();
         }
     }
+
+    // 421 too many connections
+
+    @Test
+    void should_take_421_too_many_connections_as_back_pressure_without_charging_any_task() throws Exception {
+        smtp.refuseFrom(3, "421 4.7.0 scripted.example Error: too many connections from 127.0.0.1")
+                .slowEndOfData(Duration.ofMillis(50));
+        try (RunningMailer mailer = start("MAILER_WORKER_CONCURRENCY", "8", "MAILER_RETRY_DELAY", "200ms",
+                "MAILER_MAX_ATTEMPTS", "2")) {
+            List<String> taskIds = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                taskIds.add(post(mailer, "user" + i + "@example.org"));
+            }
+
+            for (String id : taskIds) {
+                awaitStatus(mailer, id, "sent");
+            }
+            assertThat(taskIds).allSatisfy(id -> assertThat(status(mailer, id)).as(id).containsEntry("attempts", 1));
+            assertThat(smtp.copiesByMessageId()).hasSize(40).allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
+            assertThat(smtp.refused()).as("the pool shrank instead of knocking again").isLessThanOrEqualTo(10);
+        }
+    }
 }

@@ -41,13 +41,21 @@ final class SmtpConnection extends SMTPTransport {
     static final SocketFactory SOCKETS = new TrackingSocketFactory();
 
     private final Duration dataTimeout;
+    private final long generation;
     private Socket socket;
     private boolean dataStarted;
     private boolean tlsStarted;
+    private volatile String closingReply;
 
-    SmtpConnection(Session session, String scheme, String host, int port, Duration dataTimeout) {
+    SmtpConnection(Session session, String scheme, String host, int port, Duration dataTimeout, long generation) {
         super(session, new URLName(scheme, host, port, null, null, null), scheme, "smtps".equals(scheme));
         this.dataTimeout = dataTimeout;
+        this.generation = generation;
+    }
+
+    /** The pool's allowance this connection was opened under (see PooledMailSender's back-pressure). */
+    long generation() {
+        return generation;
     }
 
     /**
@@ -200,6 +208,24 @@ final class SmtpConnection extends SMTPTransport {
 
     private static String base64(String text) {
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The first 421 reply this connection got (a greeting "too many connections", a server closing down), or null:
+     * the server is closing the channel and asks for fewer connections.
+     */
+    String closingReply() {
+        return closingReply;
+    }
+
+    @Override
+    protected int readServerResponse() throws MessagingException {
+        int code = super.readServerResponse();
+        if (code == 421 && closingReply == null) {
+            String reply = getLastServerResponse();
+            closingReply = reply == null ? "421" : reply.strip().replaceAll("\\s+", " ");
+        }
+        return code;
     }
 
     /** Whether the current (or last) message got as far as the DATA command: from there on it is never sent again. */

@@ -112,13 +112,13 @@ public final class SmtpTransport {
 
     /**
      * Registers the mail component for {@code security}: its sender holds the credentials and JavaMail settings
-     * and keeps up to {@code connections} SMTP connections open for reuse, each closed after {@code idleLimit} idle. {@code timeout} bounds connecting and each
+     * and keeps up to {@code limits.connections()} SMTP connections open for reuse. {@code timeout} bounds connecting and each
      * command's reply; {@code dataTimeout} the reply to the final dot, which content filters take long to give.
      */
     public static PooledMailSender register(CamelContext context, String host, int port, Security security,
                                             String login, String password, String sslTrust, String heloName,
-                                            Duration timeout, Duration dataTimeout, int connections,
-                                            Duration idleLimit, SmtpCircuit circuit) {
+                                            Duration timeout, Duration dataTimeout, PooledMailSender.Limits limits,
+                                            SmtpCircuit circuit) {
         String scheme = scheme(security);
         String prefix = "mail." + scheme + ".";
         Properties props = new Properties();
@@ -134,6 +134,8 @@ public final class SmtpTransport {
         // the plain socket under any TLS: the connection lengthens its read timeout for the reply to the final dot
         props.put(prefix + "socketFactory", SmtpConnection.SOCKETS);
         props.setProperty(prefix + "socketFactory.fallback", "false");
+        // a greeting that refuses the session (421 too many connections, 554) is answered with QUIT, as RFC 5321 asks
+        props.setProperty(prefix + "quitonsessionreject", "true");
         if (security == Security.STARTTLS) {
             props.setProperty(prefix + "starttls.enable", "true");
             props.setProperty(prefix + "starttls.required", "true");
@@ -147,7 +149,7 @@ public final class SmtpTransport {
             }
         }
         props.setProperty("mail.transport.protocol", scheme);
-        PooledMailSender sender = new PooledMailSender(connections, idleLimit, dataTimeout, circuit);
+        PooledMailSender sender = new PooledMailSender(limits, dataTimeout, circuit);
         sender.setJavaMailProperties(props);
         sender.setProtocol(scheme);
         sender.setHost(host);

@@ -287,8 +287,11 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         PooledMailSender sender = SmtpTransport.register(context, settings.get(Setting.SMTP_SERVER), smtpPort(), security,
                 settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
                 settings.get(Setting.SMTP_SSL_TRUST), helo.name(), settings.getDuration(Setting.SMTP_TIMEOUT),
-                settings.getDuration(Setting.SMTP_DATA_TIMEOUT), settings.getInt(Setting.MAILER_WORKER_CONCURRENCY),
-                PooledMailSender.IDLE_LIMIT, circuit);
+                settings.getDuration(Setting.SMTP_DATA_TIMEOUT),
+                // a mail the server had no connection for (421) comes back after the first retry delay, uncharged
+                PooledMailSender.Limits.of(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY),
+                        settings.getDuration(Setting.SMTP_TIMEOUT), settings.getDuration(Setting.MAILER_RETRY_DELAY)),
+                circuit);
         resources.add(0, sender::closeIdle);
         if (settings.sendsPasswordInClear()) {
             LOG.warn("SMTP_ALLOW_PLAINTEXT_AUTH=true: SMTP_PASSWORD goes in clear to {} (SMTP_SECURITY=none); anyone on the "

@@ -44,7 +44,7 @@ class PooledMailSenderTest {
 
     private PooledMailSender sender(Duration dataTimeout, String login, String password, SmtpCircuit circuit) {
         return SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE, login, password,
-                null, "client.example.org", COMMAND_TIMEOUT, dataTimeout, 4, PooledMailSender.IDLE_LIMIT, circuit);
+                null, "client.example.org", COMMAND_TIMEOUT, dataTimeout, limits(4), circuit);
     }
 
     /** Sends one mail from each of {@code threads} threads at once; what each threw, or null. */
@@ -70,6 +70,10 @@ class PooledMailSenderTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static PooledMailSender.Limits limits(int connections) {
+        return PooledMailSender.Limits.of(connections, COMMAND_TIMEOUT, Duration.ofMillis(100));
     }
 
     private MimeMessage mail(String id) {
@@ -153,8 +157,7 @@ class PooledMailSenderTest {
         server.requireFqdnHelo(true);
         SmtpCircuit circuit = new SmtpCircuit(Duration.ofMinutes(10));
         PooledMailSender sender = SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE,
-                null, null, null, "localhost", COMMAND_TIMEOUT, Duration.ofSeconds(10), 4, PooledMailSender.IDLE_LIMIT,
-                circuit);
+                null, null, null, "localhost", COMMAND_TIMEOUT, Duration.ofSeconds(10), limits(4), circuit);
 
         Throwable thrown = catchThrowable(() -> sender.send(mail("t1")));
 
@@ -174,8 +177,9 @@ class PooledMailSenderTest {
     void should_close_an_idle_connection_with_quit_before_the_server_times_it_out() throws Exception {
         server.idleTimeout(Duration.ofSeconds(2));
         PooledMailSender sender = SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE,
-                null, null, null, "client.example.org", COMMAND_TIMEOUT, Duration.ofSeconds(10), 4,
-                Duration.ofMillis(500), new SmtpCircuit(Duration.ofMinutes(10)));
+                null, null, null, "client.example.org", COMMAND_TIMEOUT, Duration.ofSeconds(10),
+                new PooledMailSender.Limits(4, Duration.ofMillis(500), COMMAND_TIMEOUT, Duration.ofMillis(100),
+                        PooledMailSender.GROW_EVERY), new SmtpCircuit(Duration.ofMinutes(10)));
 
         sender.send(mail("t1"));
 
@@ -197,5 +201,40 @@ class PooledMailSenderTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> server.openConnections() == 0);
         assertThat(server.quits()).isEqualTo(server.connections());
         assertThat(server.droppedWithoutQuit()).isZero();
+    }
+
+    @Test
+    void should_take_a_421_from_the_third_connection_as_back_pressure_open_fewer_and_grow_back() throws Exception {
+        server.refuseFrom(3, "421 4.7.0 scripted.example Error: too many connections from 127.0.0.1")
+                .slowEndOfData(Duration.ofMillis(100));
+        PooledMailSender sender = SmtpTransport.register(camel, "127.0.0.1", server.port(), SmtpTransport.Security.NONE,
+                null, null, null, "client.example.org", COMMAND_TIMEOUT, Duration.ofSeconds(10),
+                new PooledMailSender.Limits(8, Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofMillis(100),
+                        Duration.ofSeconds(2)), new SmtpCircuit(Duration.ofMinutes(10)));
+
+        List<Throwable> thrown = new ArrayList<>();
+        for (int burst = 0; burst < 3; burst++) {
+            int b = burst;
+            thrown.addAll(sendAtOnce(sender, 8, n -> mail("b" + b + "-" + n)));
+        }
+
+        assertThat(thrown).filteredOn(t -> t != null).isNotEmpty().allSatisfy(t -> {
+            DeliveryFailure failure = SmtpFailureClassifier.classify(t);
+            assertThat(failure.kind()).as("%s", t).isEqualTo(FailureKind.POSTPONED);
+            assertThat(failure.reason()).startsWith("postponed: 421 4.7.0 scripted.example Error: too many connections")
+                    .contains("the server asks for fewer connections");
+            assertThat(failure.retryAfter()).isEqualTo(Duration.ofMillis(100));
+        });
+        assertThat(sender.allowedConnections()).isEqualTo(2);
+        int refused = server.refused();
+        assertThat(refused).as("a burst's refusals halve the pool once, not once each").isLessThanOrEqualTo(8);
+        assertThat(server.quits()).as("QUIT after each refused greeting").isGreaterThanOrEqualTo(refused);
+        assertThat(server.droppedWithoutQuit()).isZero();
+
+        // at two connections the server refuses none
+        assertThat(sendAtOnce(sender, 8, n -> mail("calm-" + n))).containsOnlyNulls();
+        assertThat(server.refused()).isEqualTo(refused);
+        // and the pool grows back when the server has said nothing for a while
+        await().atMost(Duration.ofSeconds(5)).until(() -> sender.allowedConnections() == 3);
     }
 }
