@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@code connections} are open at once, fewer for a while after a server answered 421 (Postfix's
  * smtpd_client_connection_count_limit, "too many connections", a server closing down): that is back-pressure, not a
- * failure of the mail in hand. The allowed number halves (never below one; once for the 421s of connections opened
- * under the same allowance, which a burst of connections gets together) and grows back by one every
- * {@code growEvery} without another 421; the mail goes back to the queue
+ * failure of the mail in hand. The allowed number halves, but not below the connections the server has let in and
+ * holds now, nor below one; once for the 421s of connections opened under the same allowance, which a burst of
+ * connections gets together. It grows back by one every {@code growEvery} without another 421. The mail goes back
+ * to the queue
  * after {@code backPressureDelay}, uncharged ({@link PostponedDeliveryException}). A mail that finds every allowed
  * connection busy waits for one up to {@code connectionWait}, then is postponed the same way.
  */
@@ -77,6 +78,8 @@ public final class PooledMailSender extends DefaultJavaMailSender {
     private final Deque<Idle> idle = new ArrayDeque<>();
     /** Connections open or being opened, idle or in use. */
     private int open;
+    /** Of those, the ones being opened (greeting, TLS, AUTH). */
+    private int connecting;
     /** How many may be open now: {@code limits.connections()}, fewer for a while after a 421. */
     private int allowed;
     private long allowedChangedAt = System.nanoTime();
@@ -287,8 +290,8 @@ public final class PooledMailSender extends DefaultJavaMailSender {
     }
 
     /**
-     * Halves the allowed connections (never under one), unless they were halved already since {@code opened}'s
-     * connection was opened; returns the number now allowed.
+     * Halves the allowed connections (not below those established now, never under one), unless they were lowered
+     * already since {@code opened}'s connection was opened; returns the number now allowed.
      */
     private int shrink(String reply, long opened) {
         int before;
@@ -296,7 +299,8 @@ public final class PooledMailSender extends DefaultJavaMailSender {
         lock.lock();
         try {
             before = allowedNow();
-            after = opened == generation ? Math.max(1, before / 2) : before;
+            int established = open - connecting;
+            after = opened == generation ? Math.max(1, Math.max(before / 2, Math.min(established, before - 1))) : before;
             if (after < before) {
                 allowed = after;
                 allowedChangedAt = System.nanoTime();
@@ -332,6 +336,24 @@ public final class PooledMailSender extends DefaultJavaMailSender {
      * each after checking the circuit again: the threads that waited fail fast instead of each trying the same login.
      */
     private SmtpConnection connect(long generation) throws MessagingException {
+        countConnecting(1);
+        try {
+            return connectCounted(generation);
+        } finally {
+            countConnecting(-1);
+        }
+    }
+
+    private void countConnecting(int delta) {
+        lock.lock();
+        try {
+            connecting += delta;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SmtpConnection connectCounted(long generation) throws MessagingException {
         boolean serial = !loggedIn;
         if (serial) {
             firstLogin.lock();
