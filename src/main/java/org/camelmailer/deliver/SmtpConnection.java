@@ -5,8 +5,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 
@@ -26,11 +26,17 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
- * One SMTP connection of the pooled sender: Angus Mail's SMTPTransport, waiting for the reply to the final dot as
- * long as RFC 5321 §4.5.3.2.6 says (10 minutes: content filters and milters answer then), not the command timeout,
- * and saying when a mail's fate is unknown. Angus Mail has one read timeout per connection ({@code mail.smtp.timeout},
- * the socket's SO_TIMEOUT); this class lengthens it around that one read only. The socket is the plain one under any
- * TLS layer, taken from the socket factory Angus Mail is given ({@link #SOCKETS}).
+ * One SMTP connection of the pooled sender: Angus Mail's SMTPTransport, speaking as a strict server expects.
+ * <ul>
+ * <li>It waits for the reply to the final dot as long as RFC 5321 §4.5.3.2.6 says (10 minutes: content filters and
+ * milters answer then), not the command timeout, and says when a mail's fate is unknown
+ * ({@link UncertainDeliveryException}). Angus Mail has one read timeout per connection ({@code mail.smtp.timeout}, the
+ * socket's SO_TIMEOUT); this class lengthens it around that one read only, on the plain socket under any TLS layer,
+ * taken from the socket factory Angus Mail is given ({@link #SOCKETS}).</li>
+ * <li>It logs in itself, once, and says QUIT after a refusal; what no retry fixes (a refused login, STARTTLS missing,
+ * a certificate refused, EHLO refused) is a {@link SmtpSetupException}.</li>
+ * <li>It remembers a 421 (the server closing the channel, "too many connections"): back-pressure for the pool.</li>
+ * </ul>
  */
 final class SmtpConnection extends SMTPTransport {
 

@@ -112,8 +112,9 @@ public final class SmtpTransport {
 
     /**
      * Registers the mail component for {@code security}: its sender holds the credentials and JavaMail settings
-     * and keeps up to {@code limits.connections()} SMTP connections open for reuse. {@code timeout} bounds connecting and each
-     * command's reply; {@code dataTimeout} the reply to the final dot, which content filters take long to give.
+     * and keeps up to {@code limits.connections()} SMTP connections open for reuse. {@code timeout} bounds connecting
+     * and each command's reply; {@code dataTimeout} the reply to the final dot, which content filters take long to give.
+     * {@code heloName} is said in EHLO; {@code circuit} pauses delivery when the server refuses the session's setup.
      */
     public static PooledMailSender register(CamelContext context, String host, int port, Security security,
                                             String login, String password, String sslTrust, String heloName,

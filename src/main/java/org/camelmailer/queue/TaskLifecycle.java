@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's bookkeeping around one delivery: marks the task processing, sent, retrying or failed in its
- * status record, schedules retries with exponential backoff and jitter, and moves exhausted or permanently
- * failed tasks to the dead-letter list {@code mailer:dead}.
+ * status record, schedules retries with exponential backoff and jitter, puts back uncharged a task the deliver stage
+ * postponed (delivery paused, a 421), gives a delivery whose final dot went unanswered one more attempt after a long
+ * delay, and moves exhausted or permanently failed tasks to the dead-letter list {@code mailer:dead}.
  */
 public final class TaskLifecycle {
 
