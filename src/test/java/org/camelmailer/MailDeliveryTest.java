@@ -193,6 +193,7 @@ class MailDeliveryTest {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(mailer, taskId).get("status")));
             assertThat((String) status(mailer, taskId).get("error")).containsIgnoringCase("STARTTLS");
+            assertThat(status(mailer, taskId)).as("a configuration error: not retried").containsEntry("attempts", 1);
             assertThat(plain.getReceivedMessages()).isEmpty();
         } finally {
             plain.stop();

@@ -164,9 +164,11 @@ class SecretsIT {
             int port2 = FreePort.find();
             try (MailerProcess mailer = MailerProcess.start(dir, env(redis, gemini, otherSmtp.port(), port2))) {
                 Api api = new Api(port2);
+                // the refused login pauses delivery: the task waits (retrying), readiness says why
                 String refused = api.accepted("alice@example.org", false);
-                await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(api.status(refused).get("status")));
+                await().atMost(Duration.ofSeconds(20)).until(() -> "retrying".equals(api.status(refused).get("status")));
                 assertThat((String) api.status(refused).get("error")).contains("535");
+                assertThat(api.call("GET", "/observe/health/ready", null).body()).contains("535");
                 api.call("GET", "/admin/dead-letters", null, "X-API-Key", API_KEY);
                 api.call("GET", "/observe/health", null);
                 api.call("GET", "/observe/metrics", null);

@@ -110,6 +110,16 @@ class SettingsIT {
     }
 
     @Test
+    void should_refuse_with_exit_2_to_send_the_smtp_password_in_clear_to_another_machine() throws Exception {
+        Run run = runToEnd(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_SECURITY", "none", "SMTP_LOGIN", "mailer",
+                "SMTP_PASSWORD", "canary-pw-77"));
+
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output()).contains("camel-mailer: configuration error: SMTP_SECURITY=none: with SMTP_LOGIN set, "
+                + "SMTP_PASSWORD would go in clear to 192.0.2.25").doesNotContain("canary-pw-77", "Exception");
+    }
+
+    @Test
     void should_say_that_redis_refused_the_password_not_that_it_does_not_answer() throws Exception {
         try (RedisServerProcess redis = new RedisServerProcess("the-right-one")) {
             Run run = runToEnd(Map.of("REDIS_URL", "redis://:wrong-password@127.0.0.1:" + redis.port()));

@@ -34,14 +34,26 @@ public final class SmtpFailureClassifier {
         // Camel and Jakarta Mail bury the useful exception several levels down, so look at all of
         // them and let the most specific evidence win, whatever its depth.
         List<Throwable> chain = chainOf(t);
+        for (Throwable e : chain) {
+            // the pooled sender's own verdicts, outermost first (a postponement wraps the refusal that caused it)
+            if (e instanceof UncertainDeliveryException) {
+                return failure(FailureKind.UNCERTAIN, "uncertain: " + e.getMessage());
+            }
+            if (e instanceof PostponedDeliveryException p) {
+                return new DeliveryFailure(FailureKind.POSTPONED, null, oneLine("postponed: " + p.getMessage()),
+                        p.retryAfter());
+            }
+            if (e instanceof SmtpSetupException) {
+                return failure(FailureKind.PERMANENT, e.getMessage());
+            }
+        }
         DeliveryFailure reply = smtpReply(chain);
         if (reply != null) {
             return reply;
         }
         for (Throwable e : chain) {
             if (e instanceof AuthenticationFailedException) {
-                // Wrong credentials do not fix themselves; retrying only risks a lock-out.
-                return failure(FailureKind.PERMANENT, "authentication failed" + suffix(e.getMessage()));
+                return authentication(e.getMessage());
             }
         }
         for (Throwable e : chain) {
@@ -61,6 +73,28 @@ public final class SmtpFailureClassifier {
         // Unknown ground: retry, and let the retry budget rather than a guess decide when to stop.
         Throwable root = chain.get(chain.size() - 1);
         return failure(FailureKind.TRANSIENT, nonBlank(root.getMessage(), root));
+    }
+
+    /**
+     * The server's reply to AUTH, as Angus Mail words it (the reply line itself). A 4xx (Postfix's {@code 454 4.7.0
+     * Temporary authentication failure} while Dovecot's auth service restarts) says nothing about the credentials:
+     * retried like any 4xx. Anything else is a refusal: wrong credentials do not fix themselves, and retrying them
+     * only risks a lock-out.
+     */
+    private static DeliveryFailure authentication(String reply) {
+        int code = leadingCode(reply);
+        if (code >= 400 && code < 500) {
+            return failure(FailureKind.TRANSIENT, code, "authentication failed temporarily: " + reply.strip());
+        }
+        return failure(FailureKind.PERMANENT, "authentication failed" + suffix(reply));
+    }
+
+    /** The three-digit reply code a server line starts with, or -1. */
+    static int leadingCode(String line) {
+        if (line == null || !line.strip().matches("(?s)[2-5]\\d\\d([ -].*)?")) {
+            return -1;
+        }
+        return Integer.parseInt(line.strip().substring(0, 3));
     }
 
     private static DeliveryFailure connectionFailure(List<Throwable> chain) {

@@ -147,6 +147,20 @@ interface Check {
         };
     }
 
+    /** What EHLO may say (RFC 5321 4.1.4): a domain name, or an address literal such as [192.0.2.1]. */
+    static Check heloName() {
+        return v -> {
+            String name = v.strip();
+            if (name.matches("\\[(\\d{1,3}(\\.\\d{1,3}){3}|IPv6:[0-9A-Fa-f:.]+)]")) {
+                return null;
+            }
+            if (!name.matches("[A-Za-z0-9.-]+")) {
+                return "must be a domain name such as mail.example.org (ASCII) or an address literal such as [192.0.2.1]";
+            }
+            return domain().problem(name);
+        };
+    }
+
     /** A host name this machine can resolve now: an address to listen on. */
     static Check resolvable() {
         return v -> {

@@ -9,10 +9,12 @@ import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.camelmailer.deliver.SmtpCircuit;
 
 /**
- * Readiness of the worker's delivery side: the SMTP server accepts a TCP connection, or, in outbox mode,
- * the outbox folder is writable.
+ * Readiness of the worker's delivery side: SMTP delivery is not paused (the server refused the login, or TLS cannot
+ * work as configured: the message says which, and when the next check runs) and the SMTP server accepts a TCP
+ * connection; or, in outbox mode, the outbox folder is writable.
  */
 public final class DeliveryHealthCheck extends AbstractHealthCheck {
 
@@ -21,20 +23,22 @@ public final class DeliveryHealthCheck extends AbstractHealthCheck {
     private final String smtpHost;
     private final int smtpPort;
     private final Path outbox;
+    private final SmtpCircuit circuit;
 
-    private DeliveryHealthCheck(String smtpHost, int smtpPort, Path outbox) {
+    private DeliveryHealthCheck(String smtpHost, int smtpPort, Path outbox, SmtpCircuit circuit) {
         super("mailer", outbox == null ? "smtp" : "outbox");
         this.smtpHost = smtpHost;
         this.smtpPort = smtpPort;
         this.outbox = outbox;
+        this.circuit = circuit;
     }
 
-    public static DeliveryHealthCheck smtp(String host, int port) {
-        return new DeliveryHealthCheck(host, port, null);
+    public static DeliveryHealthCheck smtp(String host, int port, SmtpCircuit circuit) {
+        return new DeliveryHealthCheck(host, port, null, circuit);
     }
 
     public static DeliveryHealthCheck outbox(Path dir) {
-        return new DeliveryHealthCheck(null, 0, dir);
+        return new DeliveryHealthCheck(null, 0, dir, null);
     }
 
     @Override
@@ -56,6 +60,13 @@ public final class DeliveryHealthCheck extends AbstractHealthCheck {
             } else {
                 builder.down().message("outbox folder is not writable: " + outbox);
             }
+            return;
+        }
+        SmtpCircuit.Open paused = circuit == null ? null : circuit.state();
+        if (paused != null) {
+            builder.down().message(paused.describe())
+                    .detail("smtp", smtpHost + ":" + smtpPort).detail("smtp.paused.since", paused.since().toString())
+                    .detail("smtp.paused.next.check", paused.retryAt().toString());
             return;
         }
         try (Socket socket = new Socket()) {

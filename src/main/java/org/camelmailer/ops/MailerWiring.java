@@ -36,6 +36,8 @@ import org.camelmailer.api.TaskAdmission;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
 import org.camelmailer.deliver.PooledMailSender;
+import org.camelmailer.deliver.SmtpCircuit;
+import org.camelmailer.deliver.SmtpCircuitRoutePolicy;
 import org.camelmailer.deliver.SmtpTransport;
 import org.camelmailer.enhance.GeminiCall;
 import org.camelmailer.enhance.GeminiHttpClient;
@@ -46,6 +48,7 @@ import org.camelmailer.enhance.GeminiLogRetention;
 import org.camelmailer.enhance.GeminiRateLimit;
 import org.camelmailer.enhance.GeminiRequestBuilder;
 import org.camelmailer.enhance.HtmlSanitizer;
+import org.camelmailer.message.EmailAddress;
 import org.camelmailer.queue.DeadLetters;
 import org.camelmailer.queue.RedisConnection;
 import org.camelmailer.queue.RedisQueueComponent;
@@ -176,9 +179,13 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
         MailerMetrics metrics = metrics(registry, QUEUE_KEYS.stream().map(key -> new TaskQueue(redis, key)).toList());
         registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
+        // paused deliveries (a refused login, TLS that cannot work): the taking routes wait, readiness says why
+        SmtpCircuit circuit = new SmtpCircuit(settings.getDuration(Setting.SMTP_PAUSE_ON_REFUSAL));
+        resources.add(circuit::shutdown);
+        registry.bind("smtpCircuitPolicy", new SmtpCircuitRoutePolicy(circuit));
         if (role().delivers()) {
             registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
-                    ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort())
+                    ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort(), circuit)
                     : DeliveryHealthCheck.outbox(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
             registry.bind("workerHealthCheck", new WorkerHealthCheck(context));
         }
@@ -200,15 +207,18 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, QUEUE_KEYS)));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
-                settings.getInt(Setting.MAILER_MAX_ATTEMPTS), settings.getDuration(Setting.MAILER_RETRY_DELAY),
-                settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)),
+                // no count unless set: MAILER_RETRY_MAX_AGE decides, as an MTA's queue lifetime does
+                settings.isSet(Setting.MAILER_MAX_ATTEMPTS) ? settings.getInt(Setting.MAILER_MAX_ATTEMPTS) : 0,
+                settings.getDuration(Setting.MAILER_RETRY_DELAY),
+                settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE),
+                settings.getDuration(Setting.SMTP_UNCERTAIN_RETRY_DELAY)),
                 metrics, redactor, visibilityTimeout()));
         if (role().delivers()) {
             gemini(context, metrics, redis);
         }
         registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
         registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
-        smtp(context);
+        smtp(context, circuit);
         // after Camel's HTTP server and before the routes: a port not bound stops the start before a task is taken
         context.addStartupListener(new HttpStart(settings.get(Setting.MAILER_HTTP_HOST),
                 settings.getInt(Setting.MAILER_HTTP_PORT), this::httpEdge));
@@ -336,21 +346,32 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return role().delivers() ? List.of(new GeminiRoutes()) : List.of();
     }
 
-    private void smtp(CamelContext context) {
+    private void smtp(CamelContext context, SmtpCircuit circuit) {
         if (!settings.isSet(Setting.SMTP_SERVER)) {
             LOG.warn("SMTP_SERVER is not set: mails are written to {}/<task_id>.eml instead of being sent",
                     settings.get(Setting.MAILER_OUTBOX_DIR));
             return;
         }
         SmtpTransport.Security security = smtpSecurity();
+        SmtpTransport.HeloName helo = SmtpTransport.heloName(settings.get(Setting.SMTP_HELO_NAME),
+                EmailAddress.parse(settings.get(Setting.SENDER_EMAIL)).domain(), settings.get(Setting.SMTP_SERVER),
+                smtpPort());
         PooledMailSender sender = SmtpTransport.register(context, settings.get(Setting.SMTP_SERVER), smtpPort(), security,
                 settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
-                settings.get(Setting.SMTP_SSL_TRUST), settings.getDuration(Setting.SMTP_TIMEOUT),
-                settings.getInt(Setting.MAILER_WORKER_CONCURRENCY));
+                settings.get(Setting.SMTP_SSL_TRUST), helo.name(), settings.getDuration(Setting.SMTP_TIMEOUT),
+                settings.getDuration(Setting.SMTP_DATA_TIMEOUT),
+                // a mail the server had no connection for (421) comes back after the first retry delay, uncharged
+                PooledMailSender.Limits.of(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY),
+                        settings.getDuration(Setting.SMTP_TIMEOUT), settings.getDuration(Setting.MAILER_RETRY_DELAY)),
+                circuit);
         resources.add(0, sender::closeIdle);
-        LOG.info("SMTP: {} ({}){}", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
-                security.name().toLowerCase(),
-                settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "");
+        if (settings.sendsPasswordInClear()) {
+            LOG.warn("SMTP_ALLOW_PLAINTEXT_AUTH=true: SMTP_PASSWORD goes in clear to {} (SMTP_SECURITY=none); anyone on the "
+                    + "network path can read it", settings.get(Setting.SMTP_SERVER));
+        }
+        LOG.info("SMTP: {} ({}){}, EHLO {} ({}{})", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
+                security.name().toLowerCase(), settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "", helo.name(),
+                helo.origin(), settings.isSet(Setting.SMTP_HELO_NAME) ? "" : "; SMTP_HELO_NAME sets it");
     }
 
     private int smtpPort() {

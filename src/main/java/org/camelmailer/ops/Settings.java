@@ -3,11 +3,14 @@ package org.camelmailer.ops;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +78,12 @@ public final class Settings {
         if (problems.isEmpty()) {
             notBelow(Setting.MAILER_RETRY_MAX_DELAY, Setting.MAILER_RETRY_DELAY, problems);
             notBelow(Setting.GEMINI_RETRY_MAX_DELAY, Setting.GEMINI_RETRY_DELAY, problems);
+            if (sendsPasswordInClear() && !getBoolean(Setting.SMTP_ALLOW_PLAINTEXT_AUTH)) {
+                problems.add(ConfigurationException.line(Setting.SMTP_SECURITY.name(), get(Setting.SMTP_SECURITY),
+                        "with SMTP_LOGIN set, SMTP_PASSWORD would go in clear to " + get(Setting.SMTP_SERVER)
+                        + ", which is not this machine: use starttls or ssl, or set SMTP_ALLOW_PLAINTEXT_AUTH=true if "
+                        + "the network to it is trusted"));
+            }
             if (isSet(Setting.REDIS_SENTINELS) && !isSet(Setting.REDIS_SENTINEL_MASTER)) {
                 problems.add(ConfigurationException.line(Setting.REDIS_SENTINEL_MASTER.name(), "",
                         "must name the master when REDIS_SENTINELS is set"));
@@ -82,6 +91,26 @@ public final class Settings {
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
+        }
+    }
+
+    /**
+     * SMTP_SECURITY=none with a login, to a server that is not on loopback: the password would cross the network in
+     * clear (AUTH PLAIN or LOGIN is base64, not encryption).
+     */
+    public boolean sendsPasswordInClear() {
+        return isSet(Setting.SMTP_SERVER) && isSet(Setting.SMTP_LOGIN)
+                && "none".equalsIgnoreCase(get(Setting.SMTP_SECURITY).strip()) && !loopback(get(Setting.SMTP_SERVER));
+    }
+
+    /** True when every address the host resolves to is a loopback one (an unresolvable host is not). */
+    private static boolean loopback(String host) {
+        try {
+            String name = host.strip().replaceAll("^\\[|]$", "");
+            InetAddress[] addresses = InetAddress.getAllByName(name);
+            return addresses.length > 0 && Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
+        } catch (UnknownHostException e) {
+            return false;
         }
     }
 

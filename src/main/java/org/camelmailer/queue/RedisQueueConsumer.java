@@ -170,6 +170,11 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
                     continue;
                 }
                 slots.acquire();
+                if (isSuspending() || isSuspended()) {
+                    // suspended while every worker was busy: claim nothing more
+                    slots.release();
+                    continue;
+                }
                 TaskQueue.Claimed claimed = claim();
                 if (claimed == null) {
                     slots.release();

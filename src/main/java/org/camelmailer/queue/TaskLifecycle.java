@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.camelmailer.config.Durations;
 import org.camelmailer.deliver.DeliveryFailure;
 import org.camelmailer.deliver.FailureKind;
 import org.camelmailer.deliver.SmtpFailureClassifier;
@@ -20,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's bookkeeping around one delivery: marks the task processing, sent, retrying or failed in its
- * status record, schedules retries with exponential backoff and jitter, and moves exhausted or permanently
- * failed tasks to the dead-letter list {@code mailer:dead}.
+ * status record, schedules retries with exponential backoff and jitter, puts back uncharged a task the deliver stage
+ * postponed (delivery paused, a 421), gives a delivery whose final dot went unanswered one more attempt after a long
+ * delay, and moves exhausted or permanently failed tasks to the dead-letter list {@code mailer:dead}.
  */
 public final class TaskLifecycle {
 
@@ -143,8 +145,12 @@ public final class TaskLifecycle {
         DeliveryFailure classified = SmtpFailureClassifier.classify(cause);
         // an SMTP server's reply may echo anything it was sent: redacted before it is logged or stored
         DeliveryFailure failure = new DeliveryFailure(classified.kind(), classified.smtpCode(),
-                redactor.apply(classified.reason()));
-        metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
+                redactor.apply(classified.reason()), classified.retryAfter());
+        if (failure.kind() == FailureKind.UNCERTAIN) {
+            metrics.smtpReply("none");
+        } else if (failure.kind() != FailureKind.POSTPONED || failure.smtpCode() != null) {
+            metrics.smtpReply(failure.smtpCode() == null ? "connection" : failure.smtpCode() / 100 + "xx");
+        }
         if (task == null) {
             // the entry is not even a task: nothing to retry
             String reason = "unreadable task: " + failure.reason();
@@ -163,6 +169,14 @@ public final class TaskLifecycle {
             return;
         }
         int attempts = task.attempt() + 1;
+        if (failure.kind() == FailureKind.UNCERTAIN) {
+            uncertain(task, attempts, failure, payload, queue, lease);
+            return;
+        }
+        if (failure.kind() == FailureKind.POSTPONED && retries.withinAge(task.createdAt())) {
+            postpone(task, failure, queue, lease);
+            return;
+        }
         if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.createdAt())) {
             Duration delay = retries.backoff(attempts);
             TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, failure.reason(),
@@ -183,6 +197,59 @@ public final class TaskLifecycle {
             } else {
                 notSettled(task, attempts, failure, settled);
             }
+        }
+    }
+
+    /**
+     * Not tried, through no fault of its own (delivery paused, the server asking for fewer connections): back on the
+     * queue as it was, its attempt count unchanged, after the delay the deliver stage gave.
+     */
+    private void postpone(MailTask task, DeliveryFailure failure, TaskQueue queue, TaskQueue.Lease lease)
+            throws JsonProcessingException {
+        Duration delay = failure.retryAfter() == null ? Duration.ofSeconds(1) : failure.retryAfter();
+        TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), task.attempt(), failure.reason(),
+                queue, lease, JSON.writeValueAsString(task), delay);
+        if (settled == TaskStatusStore.Settled.DONE) {
+            LOG.warn("task {} {}: back in {}, not counted as an attempt", task.taskId(), failure.reason(),
+                    Durations.describe(delay));
+        } else {
+            notSettled(task, task.attempt() + 1, failure, settled);
+        }
+    }
+
+    /**
+     * No reply came to the end of data: the server may have the mail. Sending it again at once would make a copy
+     * each time a slow content filter outlasts the wait, so it gets one more attempt, after a long delay (the same
+     * Message-ID, which receivers use to fold a copy), and status retrying says "uncertain: ...". A second uncertain
+     * attempt (or a delay of zero, or no attempts left) fails it: dead-lettered, for an operator who checked the
+     * server's log to re-drive or not.
+     */
+    private void uncertain(MailTask task, int attempts, DeliveryFailure failure, String payload, TaskQueue queue,
+                           TaskQueue.Lease lease) throws JsonProcessingException {
+        if (!task.uncertain() && retries.allowsUncertainRetry(attempts, task.createdAt())) {
+            Duration delay = retries.uncertainDelay();
+            String reason = failure.reason() + "; one more attempt in " + Durations.describe(delay)
+                    + " with the same Message-ID (SMTP_UNCERTAIN_RETRY_DELAY)";
+            TaskStatusStore.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, reason, queue, lease,
+                    JSON.writeValueAsString(task.nextAttempt().markedUncertain()), delay);
+            if (settled == TaskStatusStore.Settled.DONE) {
+                metrics.retried();
+                LOG.warn("task {} attempt {}: {}", task.taskId(), attempts, reason);
+            } else {
+                notSettled(task, attempts, failure, settled);
+            }
+            return;
+        }
+        String reason = failure.reason() + (task.uncertain()
+                ? "; an earlier attempt was uncertain too: not sent again (re-drive it if it did not arrive)"
+                : "; not sent again (re-drive it if it did not arrive)");
+        TaskStatusStore.Settled settled = statuses.failedAndDeadLettered(task.taskId(), attempts, reason, queue, lease,
+                DEAD_LETTERS, deadLetter(payload, task.taskId(), reason, queue));
+        if (settled == TaskStatusStore.Settled.DONE) {
+            metrics.failed(true);
+            LOG.error("task {} failed after {} attempt(s): {}", task.taskId(), attempts, reason);
+        } else {
+            notSettled(task, attempts, failure, settled);
         }
     }
 

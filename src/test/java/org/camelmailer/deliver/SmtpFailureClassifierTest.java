@@ -109,6 +109,15 @@ class SmtpFailureClassifierTest {
     }
 
     @Test
+    void should_classify_a_454_to_auth_as_transient_since_it_says_nothing_of_the_credentials() {
+        DeliveryFailure failure = SmtpFailureClassifier.classify(new CamelExecutionException("x", null,
+                new AuthenticationFailedException("454 4.7.0 Temporary authentication failure\n")));
+
+        assertThat(failure).isEqualTo(new DeliveryFailure(FailureKind.TRANSIENT, 454,
+                "authentication failed temporarily: 454 4.7.0 Temporary authentication failure"));
+    }
+
+    @Test
     void should_classify_bad_address_and_illegal_argument_as_permanent() {
         assertThat(SmtpFailureClassifier.classify(new AddressException("Illegal address", "a@@b")).kind())
                 .isEqualTo(FailureKind.PERMANENT);

@@ -11,6 +11,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.camelmailer.support.ScriptedSmtpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,8 +68,8 @@ class SmtpFailureTest {
 
     @Test
     void should_classify_a_real_550_recipient_rejection_as_permanent() throws Exception {
-        try (ScriptedSmtpServer server = new ScriptedSmtpServer(
-                "550 5.1.1 <alice@example.com>: Recipient address rejected", "250 queued")) {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()
+                .rcptReply("550 5.1.1 <alice@example.com>: Recipient address rejected")) {
 
             DeliveryFailure failure = sendAndClassify("smtp://127.0.0.1:" + server.port() + "?connectionTimeout=2000");
 
@@ -79,7 +80,8 @@ class SmtpFailureTest {
 
     @Test
     void should_classify_a_real_451_greylisting_as_transient() throws Exception {
-        try (ScriptedSmtpServer server = new ScriptedSmtpServer("451 4.7.1 Greylisted, try again later", "250 queued")) {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()
+                .rcptReply("451 4.7.1 Greylisted, try again later")) {
 
             DeliveryFailure failure = sendAndClassify("smtp://127.0.0.1:" + server.port() + "?connectionTimeout=2000");
 
@@ -90,12 +92,27 @@ class SmtpFailureTest {
 
     @Test
     void should_classify_a_real_554_after_data_as_permanent() throws Exception {
-        try (ScriptedSmtpServer server = new ScriptedSmtpServer("250 OK", "554 5.7.1 Message rejected as spam")) {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer()
+                .dataReply("554 5.7.1 Message rejected as spam")) {
 
             DeliveryFailure failure = sendAndClassify("smtp://127.0.0.1:" + server.port() + "?connectionTimeout=2000");
 
             assertThat(failure).isEqualTo(new DeliveryFailure(FailureKind.PERMANENT, 554,
                     "554 5.7.1 Message rejected as spam"));
+        }
+    }
+
+    @Test
+    void should_classify_a_real_454_to_auth_as_transient() throws Exception {
+        try (ScriptedSmtpServer server = new ScriptedSmtpServer().login("mailer", "right-password")
+                .authReply("454 4.7.0 Temporary authentication failure")) {
+
+            DeliveryFailure failure = sendAndClassify("smtp://127.0.0.1:" + server.port()
+                    + "?username=mailer&password=right-password&connectionTimeout=2000");
+
+            assertThat(failure).isEqualTo(new DeliveryFailure(FailureKind.TRANSIENT, 454,
+                    "authentication failed temporarily: 454 4.7.0 Temporary authentication failure"));
+            assertThat(server.messages()).isEmpty();
         }
     }
 

@@ -178,6 +178,32 @@ class SettingsTest {
         assertThat(s.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "SMTP_DATA_TIMEOUT, 600, PT10M", "SMTP_DATA_TIMEOUT, 30s, PT30S", "SMTP_DATA_TIMEOUT, 5m, PT5M",
+            "SMTP_UNCERTAIN_RETRY_DELAY, 3600, PT1H", "SMTP_UNCERTAIN_RETRY_DELAY, 30s, PT30S",
+            "SMTP_UNCERTAIN_RETRY_DELAY, 5m, PT5M", "SMTP_UNCERTAIN_RETRY_DELAY, 0, PT0S",
+            "SMTP_PAUSE_ON_REFUSAL, 600, PT10M", "SMTP_PAUSE_ON_REFUSAL, 30s, PT30S", "SMTP_PAUSE_ON_REFUSAL, 5m, PT5M"
+    })
+    void should_read_the_smtp_waits_in_every_documented_form(String name, String text, Duration expected) {
+        assertThat(Settings.of(Map.of(name, text)).getDuration(Setting.valueOf(name))).isEqualTo(expected);
+    }
+
+    @Test
+    void should_wait_ten_minutes_for_the_end_of_data_and_an_hour_before_an_uncertain_retry_by_default() {
+        assertThat(Settings.of(Map.of()).getDuration(Setting.SMTP_DATA_TIMEOUT)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Settings.of(Map.of()).getDuration(Setting.SMTP_UNCERTAIN_RETRY_DELAY)).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void should_count_no_attempts_by_default_so_that_the_age_decides() {
+        Settings s = Settings.of(Map.of());
+
+        assertThat(s.isSet(Setting.MAILER_MAX_ATTEMPTS)).isFalse();
+        assertThat(s.getDuration(Setting.MAILER_RETRY_MAX_AGE)).isEqualTo(Duration.ofDays(1));
+        assertThat(Settings.of(Map.of("MAILER_MAX_ATTEMPTS", "3")).getInt(Setting.MAILER_MAX_ATTEMPTS)).isEqualTo(3);
+    }
+
     @Test
     void should_use_the_default_visibility_timeout_of_five_minutes() {
         assertThat(Settings.of(Map.of()).getDuration(Setting.MAILER_VISIBILITY_TIMEOUT))
@@ -219,7 +245,11 @@ class SettingsTest {
             "MAILER_MAX_BODY_SIZE | -5 | must be a whole number from 1024 to 2147483647",
             "MAILER_STATUS_TTL | 0 | must be at least 1 min",
             "GEMINI_TIMEOUT | 0 | must be at least 1 s",
+            "SMTP_DATA_TIMEOUT | 0 | must be at least 1 s",
+            "SMTP_PAUSE_ON_REFUSAL | 0 | must be at least 1 s",
+            "SMTP_UNCERTAIN_RETRY_DELAY | soon | must be a duration such as 30s, 5m or 24h (a bare number is seconds)",
             "MAILER_ROUTES_RELOAD | yes | must be true or false",
+            "SMTP_ALLOW_PLAINTEXT_AUTH | yes | must be true or false",
             "MAILER_WORKER_CONCURRENCY | 0 | must be a whole number from 1 to 1000",
             "MAILER_WORKER_CONCURRENCY | -1 | must be a whole number from 1 to 1000",
             "MAILER_GEMINI_CONCURRENCY | 0 | must be a whole number from 1 to 5000",
@@ -248,6 +278,8 @@ class SettingsTest {
             "GEMINI_RPM | 0 | must be a whole number from 1 to 1000000",
             "GEMINI_RPM | 60/1m | must be a whole number from 1 to 1000000",
             "GEMINI_RPM | lots | must be a whole number from 1 to 1000000",
+            "SMTP_HELO_NAME | mail example | must be a domain name such as mail.example.org (ASCII) or an address literal such as [192.0.2.1]",
+            "SMTP_HELO_NAME | 192.0.2.1 | must be a domain name such as example.org: it ",
     })
     void should_refuse_a_setting_that_makes_no_sense_naming_it_and_its_value(String name, String value, String problem) {
         assertThatThrownBy(() -> Settings.of(Map.of(name, value)))
@@ -268,7 +300,8 @@ class SettingsTest {
             "GEMINI_TEMPERATURE | 0", "GEMINI_TEMPERATURE | 2", "GEMINI_TEMPERATURE | 1.25", "GEMINI_TEMPERATURE | 0.7",
             "GEMINI_MAX_OUTPUT_TOKENS | 1", "GEMINI_MAX_OUTPUT_TOKENS | 65536", "GEMINI_PROMPT_FILE | /etc/mailer/prompt.txt",
             "GEMINI_LOG_RETENTION | 1d", "GEMINI_LOG_RETENTION | 24h", "GEMINI_LOG_RETENTION | 86400",
-            "GEMINI_LOG_RETENTION | 365d", "GEMINI_RPM | 1", "GEMINI_RPM | 2000"})
+            "GEMINI_LOG_RETENTION | 365d", "GEMINI_RPM | 1", "GEMINI_RPM | 2000",
+            "SMTP_HELO_NAME | mail.example.org", "SMTP_HELO_NAME | [192.0.2.1]", "SMTP_HELO_NAME | [IPv6:2001:db8::25]"})
     void should_accept_the_edges_of_what_makes_sense(String name, String value) {
         assertThat(Settings.of(Map.of(name, value)).get(Setting.valueOf(name))).isEqualTo(value);
     }
@@ -363,6 +396,37 @@ class SettingsTest {
     void should_refuse_a_maximum_retry_delay_below_the_first_one() {
         assertThatThrownBy(() -> Settings.of(Map.of("MAILER_RETRY_DELAY", "1m", "MAILER_RETRY_MAX_DELAY", "30s")))
                 .hasMessage("MAILER_RETRY_MAX_DELAY=30s: must not be shorter than MAILER_RETRY_DELAY=1m");
+    }
+
+    @Test
+    void should_refuse_to_send_the_smtp_password_in_clear_to_another_machine() {
+        assertThatThrownBy(() -> Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_SECURITY", "none",
+                "SMTP_LOGIN", "mailer", "SMTP_PASSWORD", "s3cret")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("SMTP_SECURITY=none: with SMTP_LOGIN set, SMTP_PASSWORD would go in clear to 192.0.2.25, "
+                        + "which is not this machine: use starttls or ssl, or set SMTP_ALLOW_PLAINTEXT_AUTH=true if the "
+                        + "network to it is trusted")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"localhost", "127.0.0.1", "::1"})
+    void should_allow_plain_text_auth_to_a_server_on_loopback(String server) {
+        Settings s = Settings.of(Map.of("SMTP_SERVER", server, "SMTP_SECURITY", "none", "SMTP_LOGIN", "mailer"));
+
+        assertThat(s.sendsPasswordInClear()).isFalse();
+    }
+
+    @Test
+    void should_allow_plain_text_auth_elsewhere_only_when_the_operator_says_so() {
+        Settings s = Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_SECURITY", "none", "SMTP_LOGIN", "mailer",
+                "SMTP_ALLOW_PLAINTEXT_AUTH", "true"));
+
+        assertThat(s.sendsPasswordInClear()).as("allowed, and warned about at start").isTrue();
+        assertThat(Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_SECURITY", "none")).sendsPasswordInClear())
+                .as("no login, no password").isFalse();
+        assertThat(Settings.of(Map.of("SMTP_SERVER", "192.0.2.25", "SMTP_LOGIN", "mailer")).sendsPasswordInClear())
+                .as("starttls by default").isFalse();
     }
 
     @Test

@@ -43,6 +43,15 @@ class RetryPolicyTest {
     }
 
     @Test
+    void should_let_the_age_alone_decide_when_attempts_are_not_counted() {
+        RetryPolicy ageOnly = new RetryPolicy(0, FIRST, MAX, Duration.ofDays(1));
+
+        assertThat(ageOnly.allowsAnother(1000, java.time.Instant.now().minus(Duration.ofHours(23)).toString())).isTrue();
+        assertThat(ageOnly.allowsAnother(2, java.time.Instant.now().minus(Duration.ofHours(25)).toString())).isFalse();
+        assertThat(ageOnly.backoff(1000)).as("capped").isBetween(Duration.ofSeconds(48), MAX);
+    }
+
+    @Test
     void should_grow_from_one_attempt_to_the_next_despite_jitter() {
         for (int attempts = 1; attempts < 6; attempts++) {
             assertThat(policy.backoff(attempts + 1)).isGreaterThan(policy.backoff(attempts));

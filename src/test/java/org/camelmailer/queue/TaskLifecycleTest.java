@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
+import org.camelmailer.deliver.UncertainDeliveryException;
 import org.camelmailer.ops.MailerMetrics;
 import org.camelmailer.support.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
@@ -251,5 +252,87 @@ class TaskLifecycleTest {
         assertThat(statuses.find("t1")).containsEntry("status", "retrying").containsEntry("attempts", 1);
         assertThat(queue.inflight()).isZero();
         assertThat(queue.depth()).as("scheduled for its retry").isEqualTo(1);
+    }
+
+    TaskLifecycle lifecycleRetryingUncertainAfter(Duration uncertainDelay) {
+        return new TaskLifecycle(statuses, new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(10),
+                Duration.ofDays(3650), uncertainDelay), MailerMetrics.none(), UnaryOperator.identity(), Duration.ofMinutes(1));
+    }
+
+    static Exception unanswered() {
+        return new org.apache.camel.RuntimeCamelException(new UncertainDeliveryException(
+                "no reply to the end of the message within 10 min (SMTP_DATA_TIMEOUT): the server may have accepted it",
+                new java.net.SocketTimeoutException("Read timed out")));
+    }
+
+    @Test
+    void should_retry_a_delivery_whose_final_dot_went_unanswered_once_after_the_long_delay_then_fail_it() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        server.redis().opsForList().leftPush("mailer:queue",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task()));
+        TaskLifecycle lifecycle = lifecycleRetryingUncertainAfter(Duration.ofMillis(500));
+
+        TaskQueue.Claimed first = statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+        lifecycle.failed(failedDelivery(queue, first.lease(), unanswered()));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "retrying").containsEntry("attempts", 1);
+        assertThat((String) statuses.find("t1").get("error"))
+                .startsWith("uncertain: no reply to the end of the message within 10 min")
+                .endsWith("one more attempt in 500 ms with the same Message-ID (SMTP_UNCERTAIN_RETRY_DELAY)");
+        assertThat(server.redis().opsForZSet().range(queue.delayedKey(), 0, -1)).singleElement().asString()
+                .contains("\"attempt\":1", "\"uncertain\":true");
+        assertThat(statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1))).as("not at once").isNull();
+
+        // its one more attempt, once due, goes unanswered too: failed and dead-lettered, never a third copy
+        TaskQueue.Claimed second = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1)), java.util.Objects::nonNull);
+        lifecycle.failed(failedDelivery(queue, second.lease(), unanswered()));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "failed").containsEntry("attempts", 2);
+        assertThat((String) statuses.find("t1").get("error")).startsWith("uncertain: ")
+                .endsWith("an earlier attempt was uncertain too: not sent again (re-drive it if it did not arrive)");
+        assertThat(server.redis().opsForList().range(TaskLifecycle.DEAD_LETTERS, 0, -1)).singleElement().asString()
+                .contains("\"task_id\":\"t1\"", "uncertain");
+        assertThat(queue.depth()).isZero();
+    }
+
+    @Test
+    void should_fail_an_unanswered_delivery_at_once_when_no_uncertain_retry_is_wanted() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        server.redis().opsForList().leftPush("mailer:queue",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task()));
+        TaskQueue.Claimed claimed = statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+
+        lifecycleRetryingUncertainAfter(Duration.ZERO).failed(failedDelivery(queue, claimed.lease(), unanswered()));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "failed").containsEntry("attempts", 1);
+        assertThat((String) statuses.find("t1").get("error")).startsWith("uncertain: ")
+                .endsWith("not sent again (re-drive it if it did not arrive)");
+        assertThat(queue.depth()).isZero();
+    }
+
+    @Test
+    void should_put_a_postponed_task_back_as_it_was_without_charging_an_attempt() throws Exception {
+        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
+        statuses.queued(task());
+        String entry = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task());
+        server.redis().opsForList().leftPush("mailer:queue", entry);
+        TaskQueue.Claimed claimed = statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+
+        lifecycle(Duration.ofMinutes(1)).failed(failedDelivery(queue, claimed.lease(),
+                new org.camelmailer.deliver.PostponedDeliveryException("the server refused the login of SMTP_LOGIN=mailer: "
+                        + "535 5.7.8 Error: authentication failed", Duration.ofMinutes(10), null)));
+
+        assertThat(statuses.find("t1")).containsEntry("status", "retrying").containsEntry("attempts", 0)
+                .containsEntry("error", "postponed: the server refused the login of SMTP_LOGIN=mailer: 535 5.7.8 Error: "
+                        + "authentication failed");
+        assertThat(server.redis().opsForZSet().rangeWithScores(queue.delayedKey(), 0, -1)).singleElement().satisfies(t -> {
+            assertThat(t.getValue()).isEqualTo(entry);
+            assertThat(t.getScore()).isCloseTo(System.currentTimeMillis() + 600_000.0,
+                    org.assertj.core.data.Offset.offset(5_000.0));
+        });
+        assertThat(server.redis().hasKey(TaskLifecycle.DEAD_LETTERS)).isFalse();
     }
 }

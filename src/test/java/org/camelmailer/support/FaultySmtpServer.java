@@ -173,7 +173,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     }
 
     /** The Message-ID's content (folded lines included) from the header block, or "" if there is none. */
-    private static String messageId(String raw) {
+    static String messageId(String raw) {
         int end = raw.indexOf("\r\n\r\n");
         String[] lines = (end < 0 ? raw : raw.substring(0, end)).split("\r\n");
         for (int i = 0; i < lines.length; i++) {

@@ -3,16 +3,11 @@ package org.camelmailer.support;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
@@ -44,7 +39,7 @@ public final class TlsSmtpServer implements AutoCloseable {
                 .hostName("localhost")
                 .requireTLS()
                 .requireAuth()
-                .startTlsSocketFactory(greenMailCertificate())
+                .startTlsSocketFactory(ScriptedSmtpServer.greenMailCertificate())
                 .authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((u, p, ctx) -> {
                     if (!user.equals(u) || !password.equals(p)) {
                         throw new LoginFailedException();
@@ -102,23 +97,6 @@ public final class TlsSmtpServer implements AutoCloseable {
 
         @Override
         public void done() {
-        }
-    }
-
-    /** The self-signed key pair GreenMail ships for its SMTPS server (password changeit). */
-    private static SSLContext greenMailCertificate() {
-        try (InputStream in = TlsSmtpServer.class.getResourceAsStream("/greenmail.p12")) {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, "changeit".toCharArray());
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(store, "changeit".toCharArray());
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(keys.getKeyManagers(), null, null);
-            return tls;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
