@@ -6,8 +6,8 @@ import java.util.Properties;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 import org.camelmailer.config.ConfigurationException;
-import org.camelmailer.ops.MailerWiring;
-import org.camelmailer.ops.Settings;
+import org.camelmailer.MailerWiring;
+import org.camelmailer.config.Settings;
 
 /** Starts camel-mailer: settings from env, .env and application.properties; routes from routes/*.yaml and Java DSL. */
 public final class MailerApplication {

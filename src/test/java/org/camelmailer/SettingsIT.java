@@ -22,7 +22,7 @@ import org.camelmailer.support.FreePort;
 import org.camelmailer.support.Json;
 import org.camelmailer.support.MailerProcess;
 import org.camelmailer.support.RedisServerProcess;
-import org.camelmailer.ops.Setting;
+import org.camelmailer.config.Setting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

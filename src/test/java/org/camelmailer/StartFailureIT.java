@@ -9,8 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.camelmailer.queue.MailTask;
-import org.camelmailer.queue.TaskStatusStore;
+import org.camelmailer.message.MailTask;
+import org.camelmailer.status.TaskStatusStore;
 import org.camelmailer.support.FreePort;
 import org.camelmailer.support.MailerProcess;
 import org.camelmailer.support.RedisServerProcess;

@@ -46,7 +46,7 @@ class StartLogIT {
                     .doesNotContain("CORS_ORIGINS=* and MAILER_API_KEY is not set");
             assertThat(any.output())
                     .contains("HttpEdge - CORS_ORIGINS=*: browsers let a page from any web site call this API")
-                    .contains("WARN MailerWiring - CORS_ORIGINS=* and MAILER_API_KEY is not set")
+                    .contains("WARN ApiKeyGuard - CORS_ORIGINS=* and MAILER_API_KEY is not set")
                     .contains("or mailer.internal (MAILER_ALLOWED_HOSTS), others get 421");
         }
     }

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.apache.camel.Exchange;
-import org.camelmailer.queue.DeadLetters;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.camelmailer.worker.DeadLetters;
 
 /** The operators' HTTP endpoints under /admin: list the dead letters, re-drive one or all. */
 public final class AdminApi {
@@ -17,18 +18,17 @@ public final class AdminApi {
         this.deadLetters = deadLetters;
     }
 
-    public void list(Exchange exchange) throws JsonProcessingException {
+    public void list(Message out) throws JsonProcessingException {
         List<Map<String, Object>> records = deadLetters.list();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("count", records.size());
         body.put("dead_letters", records);
-        ApiResponses.respond(exchange, 200, body);
+        ApiResponses.respond(out, 200, body);
     }
 
     /** POST /admin/dead-letters/redrive (all) or /admin/dead-letters/{task_id}/redrive (one; 404 if absent). */
-    public void redrive(Exchange exchange) throws JsonProcessingException {
-        String taskId = exchange.getIn().getHeader("task_id", String.class);
+    public void redrive(Message out, @Header(ApiResponses.TASK_ID) String taskId) throws JsonProcessingException {
         List<String> redriven = deadLetters.redrive(taskId);
         if (taskId != null && redriven.isEmpty()) {
             throw new InvalidRequestException(404, "Aucune lettre morte pour cette tâche.");
@@ -36,6 +36,6 @@ public final class AdminApi {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("redriven", redriven);
-        ApiResponses.respond(exchange, 200, body);
+        ApiResponses.respond(out, 200, body);
     }
 }

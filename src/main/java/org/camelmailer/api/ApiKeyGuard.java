@@ -1,15 +1,23 @@
 package org.camelmailer.api;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.camelmailer.config.CorsOrigins;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MAILER_API_KEY: when set, the routes that call {@link #check} need {@code Authorization: Bearer <key>} or
  * {@code X-API-Key: <key>}, compared in constant time; anything else is a 401. Unset, everything is open.
  */
 public final class ApiKeyGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyGuard.class);
+    static final String API_KEY_HEADER = "X-API-Key";
 
     private final byte[] key;
 
@@ -21,12 +29,37 @@ public final class ApiKeyGuard {
         return key != null;
     }
 
-    public void check(Exchange exchange) {
+    /**
+     * One WARN line per open door when no key is set: a non-loopback {@code host} (an open relay for whoever reaches
+     * the port), and CORS for every origin (any web page a browser opens can send mail through it).
+     */
+    public void warnIfOpen(String host, CorsOrigins cors) {
+        if (enabled()) {
+            return;
+        }
+        if (!isLoopback(host)) {
+            LOG.warn("MAILER_API_KEY is not set and MAILER_HTTP_HOST={} is not a loopback address: anyone who reaches "
+                    + "this port can send mail through it (an OPEN RELAY). Set MAILER_API_KEY.", host);
+        }
+        if (cors.any()) {
+            LOG.warn("CORS_ORIGINS=* and MAILER_API_KEY is not set: any web page open in a browser that reaches this "
+                    + "port can send mail through it. List the front ends' origins in CORS_ORIGINS, or set MAILER_API_KEY.");
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public void check(@Header(API_KEY_HEADER) String apiKey, @Header("Authorization") String authorization) {
         if (key == null) {
             return;
         }
-        String presented = exchange.getIn().getHeader("X-API-Key", String.class);
-        String authorization = exchange.getIn().getHeader("Authorization", String.class);
+        String presented = apiKey;
         if (presented == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             presented = authorization.substring(7).strip();
         }

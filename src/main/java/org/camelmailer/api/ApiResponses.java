@@ -7,8 +7,12 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.camelmailer.ops.MailerMetrics;
-import org.camelmailer.queue.TaskStatusStore;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.apache.camel.Variable;
+import org.camelmailer.observe.MailerMetrics;
+import org.camelmailer.status.TaskStatusStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code status} and {@code message}. Request headers are dropped first so none is echoed back.
  */
 public final class ApiResponses {
+
+    /** The REST path parameter naming a task ({@code /message/{task_id}}), as a header. */
+    static final String TASK_ID = "task_id";
 
     public static final String QUEUED_MESSAGE = "La demande d'envoi d'email a été mise en file d'attente.";
 
@@ -31,41 +38,39 @@ public final class ApiResponses {
         this.metrics = metrics;
     }
 
-    public void health(Exchange exchange) {
-        respond(exchange, 200, body("ok", "Mailing service is running"));
+    public void health(Message out) {
+        respond(out, 200, body("ok", "Mailing service is running"));
     }
 
-    public void queued(Exchange exchange) {
+    public void queued(Message out, @Variable("admission") TaskAdmission.Admission admission) {
         Map<String, Object> body = body("queued", QUEUED_MESSAGE);
-        body.put("task_id", exchange.getVariable("taskId", String.class));
-        if (!Boolean.TRUE.equals(exchange.getVariable("replay", Boolean.class))) {
+        body.put("task_id", admission.taskId());
+        if (!admission.replay()) {
             metrics.accepted();
         }
-        respond(exchange, 202, body);
+        respond(out, 202, body);
     }
 
-    public void taskStatus(Exchange exchange) {
-        String taskId = exchange.getIn().getHeader("task_id", String.class);
+    /** GET /message/{task_id}: the path's task_id arrives as a header. */
+    public void taskStatus(Message out, @Header(TASK_ID) String taskId) {
         Map<String, Object> record = taskId == null ? null : statuses.find(taskId);
         if (record == null) {
-            respond(exchange, 404, body("error", "Tâche inconnue ou expirée : " + safeId(taskId)));
+            respond(out, 404, body("error", "Tâche inconnue ou expirée : " + safeId(taskId)));
         } else {
-            respond(exchange, 200, record);
+            respond(out, 200, record);
         }
     }
 
-    public void rejected(Exchange exchange) {
-        InvalidRequestException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, InvalidRequestException.class);
-        respond(exchange, e.status(), body("error", e.getMessage()));
+    public void rejected(Message out, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) InvalidRequestException e) {
+        respond(out, e.status(), body("error", e.getMessage()));
         if (e.retryAfterSeconds() > 0) {
-            exchange.getMessage().setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            out.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
     }
 
-    public void unavailable(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    public void unavailable(Message out, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
         LOG.error("request failed: {}", e == null ? "unknown error" : e.toString());
-        respond(exchange, 500, body("error",
+        respond(out, 500, body("error",
                 "La demande n'a pas pu être mise en file d'attente (file indisponible). Réessayez plus tard."));
     }
 
@@ -76,8 +81,8 @@ public final class ApiResponses {
         return body;
     }
 
-    static void respond(Exchange exchange, int status, Map<String, Object> body) {
-        var out = exchange.getMessage();
+    /** The request's headers are dropped first, so none is echoed back. */
+    static void respond(Message out, int status, Map<String, Object> body) {
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");

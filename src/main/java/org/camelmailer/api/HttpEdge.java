@@ -11,6 +11,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.camelmailer.config.CorsOrigins;
 
 /**
  * What the Vert.x HTTP server answers before a request reaches a route, or when none takes it: the Host check (421

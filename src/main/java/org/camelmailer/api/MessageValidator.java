@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import org.apache.camel.Header;
+import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.InvalidAddressException;
-import org.camelmailer.queue.MailTask;
+import org.camelmailer.message.MailTask;
 
 /**
  * Checks a {@code POST /message} body field by field and turns it into a {@link MailTask} with a fresh id.
@@ -51,9 +53,17 @@ public final class MessageValidator {
     }
 
     /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
-    public MailTask validate(Exchange exchange) {
-        byte[] body = exchange.getIn().getBody(byte[].class);
-        return check(body == null ? null : utf8(body), exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class));
+    public MailTask validate(@Header(Exchange.CONTENT_TYPE) String contentType, Message request) {
+        requireJson(contentType);
+        // read as bytes only once the type is JSON: a form body is no byte[] to Camel
+        byte[] body = request.getBody(byte[].class);
+        return check(body == null ? null : utf8(body), contentType);
+    }
+
+    private static void requireJson(String contentType) {
+        if (contentType == null || !JSON_TYPE.matcher(contentType).matches()) {
+            throw new InvalidRequestException(415, "Le corps de la requête doit être du JSON (Content-Type: application/json).");
+        }
     }
 
     /** Strict: bytes that are not UTF-8 are refused, not silently replaced by U+FFFD in the mail. */
@@ -68,9 +78,7 @@ public final class MessageValidator {
     }
 
     public MailTask check(String body, String contentType) {
-        if (contentType == null || !JSON_TYPE.matcher(contentType).matches()) {
-            throw new InvalidRequestException(415, "Le corps de la requête doit être du JSON (Content-Type: application/json).");
-        }
+        requireJson(contentType);
         JsonNode root = parse(body);
         String destinataire = requiredText(root, "destinataire");
         String sujet = requiredText(root, "sujet");

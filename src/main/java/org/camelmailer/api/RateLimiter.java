@@ -3,12 +3,11 @@ package org.camelmailer.api;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
+import org.apache.camel.Header;
 import io.vertx.core.net.SocketAddress;
-import org.apache.camel.Exchange;
-import org.camelmailer.config.Durations;
+import org.camelmailer.config.RateLimit;
 
 /**
  * MAILER_RATE_LIMIT ("N/duration", e.g. "60/1m"): a token bucket per client address on POST /message, in this
@@ -17,7 +16,6 @@ import org.camelmailer.config.Durations;
  */
 public final class RateLimiter {
 
-    private static final Pattern SPEC = Pattern.compile("\\s*(\\d+)\\s*/\\s*(\\S+)\\s*");
     private static final int MAX_CLIENTS = 100_000;
 
     private final double capacity;
@@ -29,33 +27,20 @@ public final class RateLimiter {
         this.tokensPerNano = capacity / per.toNanos();
     }
 
-    /** {@code spec} empty: a limiter that lets everything through. */
+    /** {@code spec} empty: a limiter that lets everything through (see {@link RateLimit#parse}). */
     public static RateLimiter of(String spec) {
-        if (spec == null || spec.isBlank()) {
-            return new RateLimiter(0, Duration.ofSeconds(1));
-        }
-        Matcher m = SPEC.matcher(spec);
-        String form = "must look like 60/1m: requests per duration (a bare number is seconds: 60/60 is 60 a minute)";
-        if (!m.matches() || m.group(1).length() > 9 || Integer.parseInt(m.group(1)) < 1) {
-            throw new IllegalArgumentException(form);
-        }
-        Duration per;
-        try {
-            per = Durations.parse(m.group(2));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(form);
-        }
-        if (per.isZero()) {
-            throw new IllegalArgumentException(form + ", over a duration longer than 0");
-        }
-        return new RateLimiter(Integer.parseInt(m.group(1)), per);
+        return of(RateLimit.parse(spec));
     }
 
-    public void check(Exchange exchange) {
+    /** {@code limit} null: a limiter that lets everything through. */
+    public static RateLimiter of(RateLimit limit) {
+        return limit == null ? new RateLimiter(0, Duration.ofSeconds(1)) : new RateLimiter(limit.requests(), limit.per());
+    }
+
+    public void check(@Header(VertxPlatformHttpConstants.REMOTE_ADDRESS) SocketAddress peer) {
         if (capacity == 0) {
             return;
         }
-        SocketAddress peer = exchange.getIn().getHeader("CamelVertxPlatformHttpRemoteAddress", SocketAddress.class);
         String client = peer == null ? "unknown" : peer.hostAddress();
         long waitNanos = take(client, System.nanoTime());
         if (waitNanos > 0) {

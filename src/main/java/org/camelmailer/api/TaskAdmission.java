@@ -8,9 +8,10 @@ import java.util.HexFormat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.camelmailer.queue.MailTask;
-import org.camelmailer.queue.TaskStatusStore;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
+import org.camelmailer.message.MailTask;
+import org.camelmailer.status.TaskStatusStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -51,39 +52,50 @@ public final class TaskAdmission {
     }
 
     /**
-     * Reads variable {@code task}; sets {@code taskId}, {@code enhance}, and either {@code replay=true} (nothing
-     * to queue) or {@code taskJson}, the text to push.
+     * What {@link #admit} decided: the task's id (a replay's is the first request's), whether anything is to be queued,
+     * the text to push, and the Idempotency-Key record to confirm or undo (null without a key).
      */
-    public void admit(Exchange exchange) throws JsonProcessingException {
-        MailTask task = exchange.getVariable("task", MailTask.class);
-        exchange.setVariable("taskId", task.taskId());
-        exchange.setVariable("enhance", task.enhanceContent());
-        exchange.setVariable("replay", false);
-        String key = exchange.getIn().getHeader(IDEMPOTENCY_HEADER, String.class);
+    public record Admission(String taskId, boolean enhance, boolean replay, String taskJson, String idempotencyKey,
+                            String idempotencyClaim) {
+    }
+
+    /**
+     * Admits the validated {@code task} (the route binds the answer to variable admission): a replay of an earlier
+     * request with the same {@code Idempotency-Key} (nothing to queue, the first task's id), or the task to push, with
+     * its status record written as queued.
+     */
+    public Admission admit(@Variable("task") MailTask task, @Header(IDEMPOTENCY_HEADER) String key)
+            throws JsonProcessingException {
+        String redisKey = null;
+        String claim = null;
         if (key != null && !key.isBlank()) {
             if (key.length() > MAX_KEY_LENGTH) {
                 throw new InvalidRequestException("L'en-tête Idempotency-Key dépasse " + MAX_KEY_LENGTH + " caractères.");
             }
-            String redisKey = "mailer:idem:" + sha256(key);
-            String claim = task.taskId() + " " + fingerprint(task);
+            redisKey = "mailer:idem:" + sha256(key);
+            claim = task.taskId() + " " + fingerprint(task);
             Boolean fresh = redis.opsForValue().setIfAbsent(redisKey, claim + PENDING, pendingWindow);
             if (!Boolean.TRUE.equals(fresh)) {
                 String earlier = redis.opsForValue().get(redisKey);
                 if (earlier != null) {
-                    replay(exchange, earlier, fingerprint(task));
-                    return;
+                    return replay(task, earlier, fingerprint(task));
                 }
                 redis.opsForValue().set(redisKey, claim + PENDING, pendingWindow);
             }
-            exchange.setVariable("idempotencyKey", redisKey);
-            exchange.setVariable("idempotencyClaim", claim);
         }
-        statuses.queued(task);
-        exchange.setVariable("taskJson", json.writeValueAsString(task));
+        Admission admission = new Admission(task.taskId(), task.enhanceContent(), false, json.writeValueAsString(task),
+                redisKey, claim);
+        try {
+            statuses.queued(task);
+        } catch (RuntimeException e) {
+            undo(admission);
+            throw e;
+        }
+        return admission;
     }
 
     /** {@code earlier} is "task-id fingerprint", followed by " pending" until its task is in the queue. */
-    private static void replay(Exchange exchange, String earlier, String fingerprint) {
+    private static Admission replay(MailTask task, String earlier, String fingerprint) {
         boolean pending = earlier.endsWith(PENDING);
         String confirmed = pending ? earlier.substring(0, earlier.length() - PENDING.length()) : earlier;
         int space = confirmed.indexOf(' ');
@@ -95,39 +107,34 @@ public final class TaskAdmission {
             throw new InvalidRequestException(409,
                     "Une demande avec cette Idempotency-Key est en cours de mise en file d'attente : réessayez.", 1);
         }
-        exchange.setVariable("taskId", confirmed.substring(0, space));
-        exchange.setVariable("replay", true);
+        return new Admission(confirmed.substring(0, space), task.enhanceContent(), true, null, null, null);
     }
 
     /**
      * After the push: the Idempotency-Key, if any, now answers replays with this task, for the status TTL. Redis
      * failing here does not fail the request (its task is queued): the pending claim then expires on its own.
      */
-    public void confirm(Exchange exchange) {
-        String idempotencyKey = exchange.getVariable("idempotencyKey", String.class);
-        if (idempotencyKey == null) {
+    public void confirm(@Variable("admission") Admission admission) {
+        if (admission.idempotencyKey() == null) {
             return;
         }
         try {
-            redis.opsForValue().set(idempotencyKey, exchange.getVariable("idempotencyClaim", String.class), ttl);
+            redis.opsForValue().set(admission.idempotencyKey(), admission.idempotencyClaim(), ttl);
         } catch (RuntimeException e) {
             LOG.warn("task {} is queued but its Idempotency-Key could not be confirmed ({}): a retry with the key "
-                    + "within {} gets 409", exchange.getVariable("taskId", String.class), e.getMessage(), pendingWindow);
+                    + "within {} gets 409", admission.taskId(), e.getMessage(), pendingWindow);
         }
     }
 
-    /** Best effort: removes what {@link #admit} wrote, after the queue refused the task. */
-    public void undo(Exchange exchange) {
-        String taskId = exchange.getVariable("taskId", String.class);
-        Boolean replay = exchange.getVariable("replay", Boolean.class);
-        if (taskId == null || Boolean.TRUE.equals(replay)) {
+    /** Best effort: removes what {@link #admit} wrote, after the queue refused the task (none: nothing to undo). */
+    public void undo(@Variable("admission") Admission admission) {
+        if (admission == null || admission.replay()) {
             return;
         }
         try {
-            statuses.delete(taskId);
-            String idempotencyKey = exchange.getVariable("idempotencyKey", String.class);
-            if (idempotencyKey != null) {
-                redis.delete(idempotencyKey);
+            statuses.delete(admission.taskId());
+            if (admission.idempotencyKey() != null) {
+                redis.delete(admission.idempotencyKey());
             }
         } catch (RuntimeException e) {
             // Redis is down: the orphan status record (for an id no client ever got) expires with its TTL

@@ -12,7 +12,7 @@ import jakarta.mail.internet.MimeUtility;
 
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.HeaderText;
-import org.camelmailer.queue.MailTask;
+import org.camelmailer.message.MailTask;
 
 /** Deliver stage: turns a queued task (and the optional enhanced HTML) into the one MIME message that SMTP and the outbox both use. */
 public final class MailComposer {

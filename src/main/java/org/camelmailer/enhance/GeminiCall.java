@@ -3,7 +3,7 @@ package org.camelmailer.enhance;
 import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
-import org.camelmailer.ops.MailerMetrics;
+import org.camelmailer.observe.MailerMetrics;
 
 /**
  * Enhance step, one attempt (the steps of routes/enhance.camel.yaml's enhance-call-gemini): counts and times the call,

@@ -4,15 +4,18 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
-import org.camelmailer.queue.MailTask;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
+import org.apache.camel.Variable;
+import org.camelmailer.message.MailTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker's Gemini step, its decisions (the beans of {@link GeminiRoutes} and of enhance-retries in
  * routes/enhance.camel.yaml): the request, whether and when a failed attempt is tried again, and what the mail gets in
- * the end: variable {@code html} (sanitised) or {@code fallbackReason}. It never fails the exchange: enhancement never
- * loses or blocks a mail.
+ * the end, an {@link Enhancement}: sanitised HTML, or why the plain text goes alone. It never fails the exchange:
+ * enhancement never loses or blocks a mail.
  */
 public final class GeminiEnhancer {
 
@@ -35,11 +38,9 @@ public final class GeminiEnhancer {
         this.redactor = redactor;
     }
 
-    /** Builds the request once (variable {@link GeminiCall#REQUEST}): every attempt sends the same body. */
-    public void request(Exchange exchange) {
-        MailTask task = exchange.getVariable("task", MailTask.class);
-        exchange.setVariable(GeminiCall.REQUEST, requests.build(task.message()));
-        exchange.removeVariable(GeminiCall.ATTEMPT);
+    /** The request, built once (the route binds it to variable {@link GeminiCall#REQUEST}): every attempt sends it. */
+    public String request(@Variable("task") MailTask task) {
+        return requests.build(task.message());
     }
 
     /**
@@ -47,52 +48,45 @@ public final class GeminiEnhancer {
      * and the wait, exponential from GEMINI_RETRY_DELAY or Gemini's RetryInfo when longer, is within
      * GEMINI_RETRY_MAX_DELAY.
      */
-    public boolean retry(Exchange exchange) {
-        GeminiRetryException failure = caught(exchange);
-        int attempt = attempts(exchange);
+    public boolean retry(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) GeminiRetryException failure,
+                         @Variable(GeminiCall.ATTEMPT) Integer attempts, @Variable("taskId") String taskId, Message in) {
+        int attempt = attempts == null ? 0 : attempts;
         Duration wait = backoff(attempt, failure.retryAfter());
         if (attempt >= maxAttempts || wait.compareTo(maxRetryDelay) > 0) {
             return false;
         }
-        exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
-        LOG.info("task {}: {}; Gemini attempt {} in {} ms", taskId(exchange), failure.reason(), attempt + 1,
-                wait.toMillis());
+        in.setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+        LOG.info("task {}: {}; Gemini attempt {} in {} ms", taskId, failure.reason(), attempt + 1, wait.toMillis());
         return true;
     }
 
     /** enhance-retries gave up: the plain text goes, and the status says why. */
-    public void gaveUp(Exchange exchange) {
-        GeminiRetryException failure = caught(exchange);
-        int attempt = attempts(exchange);
+    public Enhancement gaveUp(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) GeminiRetryException failure,
+                              @Variable(GeminiCall.ATTEMPT) Integer attempts, @Variable("taskId") String taskId) {
+        int attempt = attempts == null ? 0 : attempts;
         Duration wait = backoff(attempt, failure.retryAfter());
         String reason = attempt >= maxAttempts
                 ? failure.reason() + " (after " + attempt + " attempts)"
                 : failure.reason() + " (Gemini asks to wait " + wait.toSeconds() + "s)";
-        fallback(exchange, reason, false);
+        return fallback(taskId, reason, false);
     }
 
     /** After the last attempt: Gemini's HTML, sanitised, or the plain text and why. */
-    public void accept(Exchange exchange) {
-        GeminiOutcome outcome = exchange.getVariable(GeminiCall.OUTCOME, GeminiOutcome.class);
+    public Enhancement accept(@Variable(GeminiCall.OUTCOME) GeminiOutcome outcome, @Variable("taskId") String taskId) {
         if (outcome instanceof GeminiOutcome.Html answer) {
             String html = sanitizer.sanitize(answer.html());
-            if (html.isBlank()) {
-                fallback(exchange, "gemini: nothing left of the answer after sanitising", false);
-            } else {
-                exchange.setVariable("html", html);
-            }
+            return html.isBlank() ? fallback(taskId, "gemini: nothing left of the answer after sanitising", false)
+                    : Enhancement.ofHtml(html);
         } else if (outcome instanceof GeminiOutcome.Fallback fallback) {
-            fallback(exchange, fallback.reason(), fallback.configurationError());
-        } else {
-            fallback(exchange, "gemini: no answer to use (" + outcome + ")", false);
+            return fallback(taskId, fallback.reason(), fallback.configurationError());
         }
+        return fallback(taskId, "gemini: no answer to use (" + outcome + ")", false);
     }
 
     /** Anything else that went wrong in the step (enhance-retries' last resort): the mail still goes, as plain text. */
-    public void failed(Exchange exchange) {
-        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        LOG.warn("task {}: the Gemini step failed", taskId(exchange), e);
-        fallback(exchange, Reasons.oneLine("gemini: " + (e == null ? "unknown failure"
+    public Enhancement failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e, @Variable("taskId") String taskId) {
+        LOG.warn("task {}: the Gemini step failed", taskId, e);
+        return fallback(taskId, Reasons.oneLine("gemini: " + (e == null ? "unknown failure"
                 : e.getClass().getSimpleName() + ": " + e.getMessage())), false);
     }
 
@@ -102,27 +96,14 @@ public final class GeminiEnhancer {
         return retryAfter != null && retryAfter.compareTo(exponential) > 0 ? retryAfter : exponential;
     }
 
-    private static GeminiRetryException caught(Exchange exchange) {
-        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GeminiRetryException.class);
-    }
-
-    private static int attempts(Exchange exchange) {
-        Integer attempts = exchange.getVariable(GeminiCall.ATTEMPT, Integer.class);
-        return attempts == null ? 0 : attempts;
-    }
-
-    private static String taskId(Exchange exchange) {
-        return exchange.getVariable("taskId", String.class);
-    }
-
     /** The reason may quote the upstream's words: it is redacted before it is logged or stored. */
-    private void fallback(Exchange exchange, String upstreamReason, boolean configurationError) {
+    private Enhancement fallback(String taskId, String upstreamReason, boolean configurationError) {
         String reason = redactor.apply(upstreamReason);
-        exchange.setVariable("fallbackReason", reason);
         if (configurationError) {
-            LOG.error("task {}: GEMINI CONFIGURATION ERROR, sending plain text: {}", taskId(exchange), reason);
+            LOG.error("task {}: GEMINI CONFIGURATION ERROR, sending plain text: {}", taskId, reason);
         } else {
-            LOG.warn("task {}: sending plain text: {}", taskId(exchange), reason);
+            LOG.warn("task {}: sending plain text: {}", taskId, reason);
         }
+        return Enhancement.plainText(reason);
     }
 }

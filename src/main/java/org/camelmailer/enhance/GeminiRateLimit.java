@@ -6,6 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -63,12 +65,11 @@ public final class GeminiRateLimit {
      * The route step: returns when the attempt may call Gemini now (and counts it); else throws
      * {@link GeminiRateLimitedException} with the wait in {@code CamelRedeliveryDelay}.
      */
-    public void acquire(Exchange exchange) {
+    public void acquire(@Variable("taskId") String taskId, Message in) {
         Duration wait = take();
         if (!wait.isZero()) {
-            LOG.debug("task {}: GEMINI_RPM={} reached, next call in {} ms", exchange.getVariable("taskId"), perMinute,
-                    wait.toMillis());
-            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
+            LOG.debug("task {}: GEMINI_RPM={} reached, next call in {} ms", taskId, perMinute, wait.toMillis());
+            in.setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
             throw new GeminiRateLimitedException(wait);
         }
     }

@@ -12,6 +12,8 @@ public final class GeminiRoutes extends RouteBuilder {
 
     /** The scheduled pool delayed attempts run on: a waiting attempt is a task in its queue, not a sleeping thread. */
     public static final String RETRY_THREADS = "geminiRetryThreads";
+    /** What the step gives the mail, an {@link Enhancement}: the worker route delivers with it. */
+    public static final String ENHANCEMENT = "enhancement";
 
     @Override
     public void configure() {
@@ -20,13 +22,14 @@ public final class GeminiRoutes extends RouteBuilder {
                 .routeConfigurationId("enhance-retries")
                 .errorHandler(defaultErrorHandler().executorServiceRef(RETRY_THREADS))
                 // the request, once: prompts/enhance.txt, GEMINI_TEMPERATURE, GEMINI_MAX_OUTPUT_TOKENS, the text
-                .bean("geminiEnhancer", "request")
+                .setVariable(GeminiCall.REQUEST, method("geminiEnhancer", "request"))
+                .removeVariable(GeminiCall.ATTEMPT)
                 // the call: redelivered whole while enhance-retries says so
                 .to("direct:enhance-call-gemini")
-                // enhance-retries gave up: the plain text goes, the status says why
-                .filter(variable("fallbackReason").isNull())
-                    // interpret the last answer, sanitise its HTML, or fall back to the plain text
-                    .bean("geminiEnhancer", "accept")
+                // enhance-retries gave up (variable enhancement: the plain text goes, the status says why), or
+                // the last answer is interpreted: its HTML sanitised, or the plain text and why
+                .filter(variable(ENHANCEMENT).isNull())
+                    .setVariable(ENHANCEMENT, method("geminiEnhancer", "accept"))
                 .end()
                 // Gemini's response headers stop here
                 .removeHeaders("*");

@@ -27,25 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
 
-    /** Exchange property holding the exact queue entry (also the body the route starts with). */
-    public static final String PAYLOAD = "redisQueuePayload";
-    /** Exchange property holding the {@link TaskQueue.Lease} of this claim: routes that settle the entry themselves use it. */
-    public static final String LEASE = "redisQueueLease";
-    /**
-     * Exchange property holding a {@link BooleanSupplier}: true while this claim still holds its lease (a round trip to
-     * Redis only when the last renewal is older than a third of the lease, e.g. after the process was paused). A route
-     * asks it before a step that must not run twice, such as handing a mail to SMTP.
-     */
-    public static final String LEASE_HELD = "redisQueueLeaseHeld";
-    /** Exchange property holding the {@link TaskQueue} the entry came from: retries and dead letters go through it. */
-    public static final String QUEUE = "redisQueue";
-    /**
-     * Exchange property, with the endpoint's statusStore option: true when the task's status record already said sent
-     * at the claim, false when the claim marked it processing; absent when the claim did not look.
-     */
-    public static final String ALREADY_SENT = "redisQueueAlreadySent";
-    /** Exchange property a route sets to true when it acknowledged the entry itself (along with its own write). */
-    public static final String ACKNOWLEDGED = "redisQueueAcknowledged";
+    /** The one exchange property the consumer sets: the {@link Claim} the route works on. */
+    public static final String CLAIM = "redisQueueClaim";
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisQueueConsumer.class);
 
@@ -195,9 +178,8 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     private TaskQueue.Claimed claim() throws InterruptedException {
         long claimedAt = System.nanoTime();
         try {
-            TaskStatusStore statuses = getEndpoint().getStatusStore();
-            TaskQueue.Claimed claimed = statuses != null ? statuses.claimMarkingProcessing(queue, lease)
-                    : claimedOrNull(queue.claim(lease));
+            TaskRecords records = getEndpoint().getClaimRecords();
+            TaskQueue.Claimed claimed = records != null ? queue.claim(lease, records) : claimedOrNull(queue.claim(lease));
             if (claimed != null) {
                 // in hand (and renewed) from the claim on, before a worker thread picks it up
                 held.put(claimed.lease().member(), new Held(claimed.lease(), claimedAt));
@@ -246,18 +228,13 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         String payload = lease.lease.payload();
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(payload);
-        exchange.setProperty(PAYLOAD, payload);
-        exchange.setProperty(LEASE, lease.lease);
-        exchange.setProperty(LEASE_HELD, lease);
-        exchange.setProperty(QUEUE, queue);
-        if (claimed.alreadySent() != null) {
-            exchange.setProperty(ALREADY_SENT, claimed.alreadySent());
-        }
+        Claim claim = new Claim(queue, lease.lease, claimed.alreadyDone(), lease);
+        exchange.setProperty(CLAIM, claim);
         AtomicBoolean done = new AtomicBoolean();
         Runnable finish = () -> {
             if (done.compareAndSet(false, true)) {
                 try {
-                    settle(exchange, lease, payload);
+                    settle(exchange, claim);
                 } finally {
                     releaseExchange(exchange, false);
                     held.remove(member);
@@ -275,16 +252,16 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
     }
 
     /** Acknowledged when the route ended well, handed back for a later attempt when it ended with an error. */
-    private void settle(Exchange exchange, Held lease, String payload) {
+    private void settle(Exchange exchange, Claim claim) {
         try {
             if (exchange.getException() == null) {
-                if (!exchange.getProperty(ACKNOWLEDGED, false, Boolean.class)) {
-                    queue.acknowledge(lease.lease);
+                if (!claim.isSettled()) {
+                    queue.acknowledge(claim.lease());
                 }
             } else {
                 getExceptionHandler().handleException("task handed back to the queue", exchange,
                         exchange.getException());
-                queue.retryLater(lease.lease, payload, Duration.ofMillis(getEndpoint().getRetryDelay()));
+                queue.retryLater(claim.lease(), claim.payload(), Duration.ofMillis(getEndpoint().getRetryDelay()));
             }
         } catch (RuntimeException e) {
             // Redis went away: the lease runs out and the task is handed out again (and skipped if sent)

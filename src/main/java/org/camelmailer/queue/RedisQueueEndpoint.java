@@ -13,7 +13,7 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
 
     private final String key;
     private StringRedisTemplate redisTemplate;
-    private TaskStatusStore statusStore;
+    private TaskRecords claimRecords;
     private int concurrentConsumers = 1;
     private long visibilityTimeout = 300_000;
     private long pollDelay = 100;
@@ -50,13 +50,16 @@ public class RedisQueueEndpoint extends DefaultEndpoint {
         this.redisTemplate = redisTemplate;
     }
 
-    /** When set, each claim also marks the task's status record processing (unless sent), in the same round trip. */
-    public TaskStatusStore getStatusStore() {
-        return statusStore;
+    /**
+     * When set, each claim also marks the record its entry names (the task's status: processing, unless it says sent),
+     * in the same round trip, and tells the route what it found ({@link Claim#alreadyDone}).
+     */
+    public TaskRecords getClaimRecords() {
+        return claimRecords;
     }
 
-    public void setStatusStore(TaskStatusStore statusStore) {
-        this.statusStore = statusStore;
+    public void setClaimRecords(TaskRecords claimRecords) {
+        this.claimRecords = claimRecords;
     }
 
     public int getConcurrentConsumers() {

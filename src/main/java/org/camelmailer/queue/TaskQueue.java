@@ -1,6 +1,8 @@
 package org.camelmailer.queue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,13 +30,13 @@ public final class TaskQueue {
     public record Lease(String member, String payload) {
 
         /** The lease a member of {@code <key>:inflight} stands for: {@code <token>|<entry>}. */
-        static Lease of(String member) {
+        public static Lease of(String member) {
             int bar = member.indexOf('|');
             return new Lease(member, bar < 0 ? member : member.substring(bar + 1));
         }
     }
 
-    static final String NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
+    private static final String NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
 
     /**
      * Puts due retries and expired leases back, then takes the oldest ready entry as v under the new lease member m
@@ -57,13 +59,29 @@ public final class TaskQueue {
      * marked | -1 not a task, nothing marked}. The status key is named inside the entry, not passed in KEYS: fine on
      * one server (or Sentinel), one more reason Redis Cluster is not supported.
      */
+    /**
+     * Lua, {@code mark(key, attempts, ttl, from)}: a record not done (ARGV[from], ARGV[from + 1] the done field and
+     * value) gets the attempts field (ARGV[from + 2]) set to {@code attempts} and the field/value pairs after it, and
+     * its TTL; answers 1 when it was done (nothing written), else 0.
+     */
+    private static final String MARK = "local function mark(key, attempts, ttl, from) "
+            + "if redis.call('HGET', key, ARGV[from]) == ARGV[from + 1] then return 1 end "
+            + "redis.call('HSET', key, ARGV[from + 2], attempts) "
+            + "for i = from + 3, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end "
+            + "redis.call('PEXPIRE', key, ttl) return 0 end ";
+
+    /**
+     * {@link #TAKE}, and the record the entry names (ARGV[3] .. its task_id) marked as {@link #MARK} says (TTL ARGV[4],
+     * the done field and the rest from ARGV[5]). Answers {lease member, 1 done | 0 marked | -1 not a task, nothing
+     * marked}. The record's key is named inside the entry, not passed in KEYS: fine on one server (or Sentinel), one
+     * more reason Redis Cluster is not supported.
+     */
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(
-            TaskStatusStore.MARK_PROCESSING_UNLESS_SENT + TAKE
+    private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(MARK + TAKE
             + "if not v then return {} end "
             + "local ok, t = pcall(cjson.decode, v) "
             + "if not ok or type(t) ~= 'table' or type(t.task_id) ~= 'string' then return {m, -1} end "
-            + "return {m, mark(ARGV[3] .. t.task_id, tostring((tonumber(t.attempt) or 0) + 1), ARGV[5], ARGV[4])}",
+            + "return {m, mark(ARGV[3] .. t.task_id, tostring((tonumber(t.attempt) or 0) + 1), ARGV[4], 5)}",
             List.class);
 
     /**
@@ -75,13 +93,56 @@ public final class TaskQueue {
             + "redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1]) return 1", Long.class);
 
     /** Lua: ends the lease ARGV[1] held in KEYS[1]; the script returns 0 at once when it is no longer held. */
-    static final String RELEASE_OR_RETURN = "if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end ";
+    private static final String RELEASE_OR_RETURN = "if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end ";
 
     private static final RedisScript<Long> RETRY_LATER = new DefaultRedisScript<>(NOW_MS + RELEASE_OR_RETURN
             + "redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[2]) return 1", Long.class);
 
     private static final RedisScript<Long> MOVE_TO_LIST = new DefaultRedisScript<>(RELEASE_OR_RETURN
             + "redis.call('LPUSH', KEYS[2], ARGV[2]) return 1", Long.class);
+
+    /** Lua: {@code write(key, ttl, from)} HSETs the field/value pairs of ARGV from index {@code from} and sets the TTL. */
+    private static final String WRITE = "local function write(key, ttl, from) "
+            + "for i = from, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end "
+            + "redis.call('PEXPIRE', key, ttl) end ";
+
+    /**
+     * The task is done: its record written (whoever holds the lease now: the work is done, that is what the record
+     * says) and this claim's lease ended, in one script. KEYS: inflight, record. ARGV: lease member, ttl, pairs.
+     */
+    private static final RedisScript<Long> FINISH = new DefaultRedisScript<>(
+            WRITE + "write(KEYS[2], ARGV[2], 3) return redis.call('ZREM', KEYS[1], ARGV[1])", Long.class);
+
+    /**
+     * Lua, for the failure scripts: nothing happens unless this claim still holds its lease (KEYS[1], ARGV[1]): a
+     * holder whose lease ran out leaves the task to whoever claimed it since (answers 0). A record already done (by an
+     * earlier holder; its done field and value in ARGV[2], ARGV[3]) is not touched: the lease just ends (answers 2).
+     */
+    private static final String HELD_AND_NOT_DONE = RELEASE_OR_RETURN
+            + "if redis.call('HGET', KEYS[2], ARGV[2]) == ARGV[3] then return 2 end ";
+
+    /** KEYS: inflight, record, delayed. ARGV: lease member, done field, done value, next entry, delay ms, ttl, pairs. */
+    private static final RedisScript<Long> RETRY_LATER_RECORDED = new DefaultRedisScript<>(WRITE + NOW_MS
+            + HELD_AND_NOT_DONE + "write(KEYS[2], ARGV[6], 7) "
+            + "redis.call('ZADD', KEYS[3], now + tonumber(ARGV[5]), ARGV[4]) return 1", Long.class);
+
+    /** KEYS: inflight, record, list. ARGV: lease member, done field, done value, list entry, ttl, pairs. */
+    private static final RedisScript<Long> MOVE_TO_LIST_RECORDED = new DefaultRedisScript<>(WRITE
+            + HELD_AND_NOT_DONE + "write(KEYS[2], ARGV[5], 6) redis.call('LPUSH', KEYS[3], ARGV[4]) return 1", Long.class);
+
+    /** What a retry or a dead letter with its record did. */
+    public enum Settled {
+        /** The lease ran out and the task was claimed again: nothing written, the new holder decides. */
+        LEASE_LOST,
+        /** Record written and the task moved (to its retry, or to the list). */
+        DONE,
+        /** An earlier holder recorded the task done: the lease ended, nothing else changed. */
+        ALREADY_DONE;
+
+        static Settled of(Long result) {
+            return result == null || result == 0 ? LEASE_LOST : result == 2 ? ALREADY_DONE : DONE;
+        }
+    }
 
     private final StringRedisTemplate redis;
     private final String ready;
@@ -108,8 +169,8 @@ public final class TaskQueue {
         return tokenPrefix + claims.incrementAndGet();
     }
 
-    /** A claimed entry, and whether its status record already said sent; null when the claim did not look. */
-    public record Claimed(Lease lease, Boolean alreadySent) {
+    /** A claimed entry, and whether the record it names was already done; null when the claim did not look. */
+    public record Claimed(Lease lease, Boolean alreadyDone) {
 
         public String payload() {
             return lease.payload();
@@ -117,12 +178,14 @@ public final class TaskQueue {
     }
 
     /**
-     * {@link #claim} and {@link TaskStatusStore#processingUnlessSent} in one round trip (package-private: the
-     * status store supplies its key prefix, TTL and clock). Null when there is no ready task.
+     * {@link #claim}, and in the same round trip the record the entry names marked claimed (its attempts, and what
+     * {@link TaskRecords#claimedFields} says) unless it is done. Null when there is no ready task.
      */
-    Claimed claimMarking(Duration lease, String statusKeyPrefix, Duration statusTtl, String now) {
-        List<?> r = redis.execute(CLAIM_MARKING, List.of(ready, inflight, delayed),
-                Long.toString(lease.toMillis()), token(), statusKeyPrefix, Long.toString(statusTtl.toMillis()), now);
+    public Claimed claim(Duration lease, TaskRecords records) {
+        List<String> args = new ArrayList<>(List.of(Long.toString(lease.toMillis()), token(), records.keyPrefix(),
+                Long.toString(records.ttl().toMillis()), records.doneField(), records.doneValue(), records.attemptsField()));
+        args.addAll(records.claimedFields());
+        List<?> r = redis.execute(CLAIM_MARKING, List.of(ready, inflight, delayed), args.toArray());
         if (r == null || r.isEmpty()) {
             return null;
         }
@@ -142,14 +205,42 @@ public final class TaskQueue {
         return removed != null && removed > 0;
     }
 
-    /** The sorted set of held leases, for a script that ends a lease along with its own write. */
-    String inflightKey() {
-        return inflight;
+    /**
+     * The task is done: its record (key, in {@code records}' TTL) gets {@code fieldsAndValues} whoever holds the lease
+     * now, and this claim's lease ends, in one round trip. False when the lease was no longer held.
+     */
+    public boolean finish(Lease lease, String recordKey, TaskRecords records, String... fieldsAndValues) {
+        Long removed = redis.execute(FINISH, List.of(inflight, recordKey),
+                args(List.of(lease.member(), Long.toString(records.ttl().toMillis())), fieldsAndValues));
+        return removed != null && removed > 0;
     }
 
-    /** The sorted set of entries waiting for a retry, for a script that schedules one along with its own write. */
-    String delayedKey() {
-        return delayed;
+    /**
+     * {@link #retryLater}, with the record written in the same script: only while this lease is held, and never over
+     * a record that is done.
+     */
+    public Settled retryLater(Lease lease, String next, Duration delay, String recordKey, TaskRecords records,
+                              String... fieldsAndValues) {
+        return Settled.of(redis.execute(RETRY_LATER_RECORDED, List.of(inflight, recordKey, delayed),
+                args(List.of(lease.member(), records.doneField(), records.doneValue(), next,
+                        Long.toString(delay.toMillis()), Long.toString(records.ttl().toMillis())), fieldsAndValues)));
+    }
+
+    /**
+     * {@link #moveTo}, with the record written in the same script: only while this lease is held, and never over a
+     * record that is done.
+     */
+    public Settled moveTo(Lease lease, String listKey, String entry, String recordKey, TaskRecords records,
+                          String... fieldsAndValues) {
+        return Settled.of(redis.execute(MOVE_TO_LIST_RECORDED, List.of(inflight, recordKey, listKey),
+                args(List.of(lease.member(), records.doneField(), records.doneValue(), entry,
+                        Long.toString(records.ttl().toMillis())), fieldsAndValues)));
+    }
+
+    private static Object[] args(List<String> leading, String[] pairs) {
+        List<String> all = new ArrayList<>(leading);
+        all.addAll(Arrays.asList(pairs));
+        return all.toArray();
     }
 
     /** Hands a held task back to be tried again after {@code delay}, as {@code next} (e.g. its attempt count). */

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.camelmailer.queue.MailTask;
+import org.camelmailer.message.MailTask;
 import org.camelmailer.support.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -6,12 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
-import org.camelmailer.queue.MailTask;
-import org.camelmailer.queue.TaskStatusStore;
+import org.camelmailer.message.MailTask;
+import org.camelmailer.status.TaskStatusStore;
 import org.camelmailer.support.RedisServerExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,6 @@ class TaskAdmissionTest {
     @RegisterExtension
     static final RedisServerExtension REDIS = new RedisServerExtension();
     static StringRedisTemplate redis;
-    static CamelContext camel = new DefaultCamelContext();
 
     TaskStatusStore statuses;
     TaskAdmission admission;
@@ -41,21 +36,15 @@ class TaskAdmissionTest {
         admission = new TaskAdmission(redis, statuses, TTL);
     }
 
-    private static Exchange request(String taskId, String message, String idempotencyKey) {
-        Exchange exchange = new DefaultExchange(camel);
-        exchange.setVariable("task", new MailTask(taskId, "bob@example.org", "Facture", message, false, 0,
-                "2026-11-28T10:00:00Z"));
-        exchange.getIn().setHeader(TaskAdmission.IDEMPOTENCY_HEADER, idempotencyKey);
-        return exchange;
+    private static MailTask task(String taskId, String message) {
+        return new MailTask(taskId, "bob@example.org", "Facture", message, false, 0, "2026-11-28T10:00:00Z");
     }
 
     @Test
     void should_answer_409_to_the_same_key_while_the_first_task_is_not_yet_queued() throws Exception {
-        Exchange first = request("t1", "Voici la facture.", "order-42");
-        admission.admit(first);
+        TaskAdmission.Admission first = admission.admit(task("t1", "Voici la facture."), "order-42");
 
-        Exchange second = request("t2", "Voici la facture.", "order-42");
-        assertThatThrownBy(() -> admission.admit(second)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                assertThatThrownBy(() -> admission.admit(task("t2", "Voici la facture."), "order-42")).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
             assertThat(e.status()).isEqualTo(409);
             assertThat(e.retryAfterSeconds()).isEqualTo(1);
         });
@@ -64,63 +53,56 @@ class TaskAdmissionTest {
 
     @Test
     void should_replay_the_first_task_once_it_is_confirmed_queued() throws Exception {
-        Exchange first = request("t1", "Voici la facture.", "order-42");
-        admission.admit(first);
+        TaskAdmission.Admission first = admission.admit(task("t1", "Voici la facture."), "order-42");
         admission.confirm(first);
 
-        Exchange second = request("t2", "Voici la facture.", "order-42");
-        admission.admit(second);
+        TaskAdmission.Admission second = admission.admit(task("t2", "Voici la facture."), "order-42");
 
-        assertThat(second.getVariable("replay", Boolean.class)).isTrue();
-        assertThat(second.getVariable("taskId", String.class)).isEqualTo("t1");
+        assertThat(second.replay()).isTrue();
+        assertThat(second.taskId()).isEqualTo("t1");
         assertThat(redis.getExpire("mailer:idem:" + sha256("order-42"))).as("kept for the status TTL")
                 .isGreaterThan(TTL.minusMinutes(1).toSeconds());
     }
 
     @Test
     void should_answer_422_to_the_same_key_with_another_body_pending_or_not() throws Exception {
-        Exchange first = request("t1", "Voici la facture.", "order-42");
-        admission.admit(first);
-        assertThatThrownBy(() -> admission.admit(request("t2", "Autre chose.", "order-42")))
+        TaskAdmission.Admission first = admission.admit(task("t1", "Voici la facture."), "order-42");
+        assertThatThrownBy(() -> admission.admit(task("t2", "Autre chose."), "order-42"))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(422));
 
         admission.confirm(first);
-        assertThatThrownBy(() -> admission.admit(request("t3", "Autre chose.", "order-42")))
+        assertThatThrownBy(() -> admission.admit(task("t3", "Autre chose."), "order-42"))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(422));
     }
 
     @Test
     void should_free_the_key_when_the_push_failed_and_was_undone() throws Exception {
-        Exchange first = request("t1", "Voici la facture.", "order-42");
-        admission.admit(first);
+        TaskAdmission.Admission first = admission.admit(task("t1", "Voici la facture."), "order-42");
         admission.undo(first);
 
-        Exchange retry = request("t2", "Voici la facture.", "order-42");
-        admission.admit(retry);
+        TaskAdmission.Admission retry = admission.admit(task("t2", "Voici la facture."), "order-42");
 
-        assertThat(retry.getVariable("replay", Boolean.class)).isFalse();
-        assertThat(retry.getVariable("taskId", String.class)).isEqualTo("t2");
+        assertThat(retry.replay()).isFalse();
+        assertThat(retry.taskId()).isEqualTo("t2");
     }
 
     @Test
     void should_let_a_pending_claim_whose_request_died_expire() throws Exception {
         admission = new TaskAdmission(redis, statuses, TTL, Duration.ofMillis(300));
-        admission.admit(request("t1", "Voici la facture.", "order-42"));
+        admission.admit(task("t1", "Voici la facture."), "order-42");
         // no confirm, no undo: the process that admitted t1 died before its push
-        assertThatThrownBy(() -> admission.admit(request("t2", "Voici la facture.", "order-42")))
+        assertThatThrownBy(() -> admission.admit(task("t2", "Voici la facture."), "order-42"))
                 .isInstanceOf(InvalidRequestException.class);
 
         await().atMost(Duration.ofSeconds(5)).ignoreExceptionsInstanceOf(InvalidRequestException.class).untilAsserted(() -> {
-            Exchange retry = request("t2", "Voici la facture.", "order-42");
-            admission.admit(retry);
-            assertThat(retry.getVariable("taskId", String.class)).isEqualTo("t2");
+            TaskAdmission.Admission retry = admission.admit(task("t2", "Voici la facture."), "order-42");
+            assertThat(retry.taskId()).isEqualTo("t2");
         });
     }
 
     @Test
     void should_not_fail_a_queued_request_when_redis_is_gone_at_confirm() throws Exception {
-        Exchange first = request("t1", "Voici la facture.", "order-42");
-        admission.admit(first);
+        TaskAdmission.Admission first = admission.admit(task("t1", "Voici la facture."), "order-42");
         REDIS.server().stop();
         try {
             admission.confirm(first);
@@ -131,11 +113,10 @@ class TaskAdmissionTest {
 
     @Test
     void should_leave_requests_without_a_key_alone() throws Exception {
-        Exchange plain = request("t1", "Bonjour", null);
-        admission.admit(plain);
+        TaskAdmission.Admission plain = admission.admit(task("t1", "Bonjour"), null);
         admission.confirm(plain);
 
-        assertThat(plain.getVariable("replay", Boolean.class)).isFalse();
+        assertThat(plain.replay()).isFalse();
         assertThat(redis.keys("mailer:idem:*")).isEmpty();
     }
 

@@ -21,7 +21,7 @@ import jakarta.mail.internet.MimeMultipart;
 
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.HeaderText;
-import org.camelmailer.queue.MailTask;
+import org.camelmailer.message.MailTask;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -24,12 +24,16 @@ class GeminiEnhancerTest {
         return exchange;
     }
 
+    private static GeminiRetryException caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, GeminiRetryException.class);
+    }
+
     @Test
     void should_wait_exponentially_from_the_retry_delay() {
         for (int attempt = 1; attempt <= 3; attempt++) {
             Exchange exchange = after(attempt, new GeminiRetryException("gemini: HTTP 503", null));
 
-            assertThat(enhancer.retry(exchange)).isTrue();
+            assertThat(enhancer.retry(caught(exchange), exchange.getVariable(GeminiCall.ATTEMPT, Integer.class), "t1", exchange.getIn())).isTrue();
             assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isEqualTo(1000L << (attempt - 1));
         }
     }
@@ -39,9 +43,9 @@ class GeminiEnhancerTest {
         Exchange longer = after(1, new GeminiRetryException("gemini: HTTP 429", Duration.ofMillis(22_500)));
         Exchange shorter = after(3, new GeminiRetryException("gemini: HTTP 429", Duration.ofMillis(500)));
 
-        assertThat(enhancer.retry(longer)).isTrue();
+        assertThat(enhancer.retry(caught(longer), longer.getVariable(GeminiCall.ATTEMPT, Integer.class), "t1", longer.getIn())).isTrue();
         assertThat(longer.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isEqualTo(22_500L);
-        assertThat(enhancer.retry(shorter)).isTrue();
+        assertThat(enhancer.retry(caught(shorter), shorter.getVariable(GeminiCall.ATTEMPT, Integer.class), "t1", shorter.getIn())).isTrue();
         assertThat(shorter.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isEqualTo(4_000L);
     }
 
@@ -49,23 +53,19 @@ class GeminiEnhancerTest {
     void should_give_up_after_the_last_attempt_saying_so() {
         Exchange exchange = after(4, new GeminiRetryException("gemini: HTTP 503 UNAVAILABLE", null));
 
-        assertThat(enhancer.retry(exchange)).isFalse();
-        enhancer.gaveUp(exchange);
-
-        assertThat(exchange.getVariable("fallbackReason", String.class))
-                .isEqualTo("gemini: HTTP 503 UNAVAILABLE (after 4 attempts)");
+        assertThat(enhancer.retry(caught(exchange), exchange.getVariable(GeminiCall.ATTEMPT, Integer.class), "t1", exchange.getIn())).isFalse();
+        assertThat(enhancer.gaveUp(caught(exchange), exchange.getVariable(GeminiCall.ATTEMPT, Integer.class), "t1"))
+                .isEqualTo(Enhancement.plainText("gemini: HTTP 503 UNAVAILABLE (after 4 attempts)"));
     }
 
     @Test
     void should_give_up_at_once_when_the_wait_would_pass_the_maximum() {
         Exchange exchange = after(1, new GeminiRetryException("gemini: HTTP 429 SECRET", Duration.ofSeconds(45)));
 
-        assertThat(enhancer.retry(exchange)).isFalse();
+        assertThat(enhancer.retry(caught(exchange), exchange.getVariable(GeminiCall.ATTEMPT, Integer.class), "t1", exchange.getIn())).isFalse();
         assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY)).isNull();
-        enhancer.gaveUp(exchange);
-
-        assertThat(exchange.getVariable("fallbackReason", String.class))
-                .isEqualTo("gemini: HTTP 429 *** (Gemini asks to wait 45s)");
+        assertThat(enhancer.gaveUp(caught(exchange), exchange.getVariable(GeminiCall.ATTEMPT, Integer.class), "t1"))
+                .isEqualTo(Enhancement.plainText("gemini: HTTP 429 *** (Gemini asks to wait 45s)"));
     }
 
     @Test
@@ -73,7 +73,8 @@ class GeminiEnhancerTest {
         GeminiEnhancer patient = new GeminiEnhancer(new GeminiRequestBuilder("p", 0.2, 10), new HtmlSanitizer(), 10,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), UnaryOperator.identity());
 
-        assertThat(patient.retry(after(2, new GeminiRetryException("gemini: HTTP 500", null)))).isTrue();
-        assertThat(patient.retry(after(3, new GeminiRetryException("gemini: HTTP 500", null)))).isFalse();
+        GeminiRetryException failure = new GeminiRetryException("gemini: HTTP 500", null);
+        assertThat(patient.retry(failure, 2, "t1", after(2, failure).getIn())).isTrue();
+        assertThat(patient.retry(failure, 3, "t1", after(3, failure).getIn())).isFalse();
     }
 }

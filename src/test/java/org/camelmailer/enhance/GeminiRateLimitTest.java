@@ -10,7 +10,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.camelmailer.queue.RedisConnection;
+import org.camelmailer.redis.RedisConnection;
 import org.camelmailer.support.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,10 +102,10 @@ class GeminiRateLimitTest {
     void should_make_the_attempt_wait_with_the_delay_for_camels_redelivery() {
         GeminiRateLimit limit = new GeminiRateLimit(process(), 1);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        limit.acquire(exchange);
+        limit.acquire("t1", exchange.getIn());
         assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY)).isNull();
 
-        assertThatThrownBy(() -> limit.acquire(exchange)).isInstanceOf(GeminiRateLimitedException.class);
+        assertThatThrownBy(() -> limit.acquire("t1", exchange.getIn())).isInstanceOf(GeminiRateLimitedException.class);
         assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isBetween(59_000L, 61_000L);
     }
 }

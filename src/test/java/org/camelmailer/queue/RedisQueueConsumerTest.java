@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.camelmailer.support.RedisServerProcess;
+import org.camelmailer.status.TaskStatusStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,9 @@ class RedisQueueConsumerTest {
                             Thread.sleep(1_500); // work that outlasts the lease five times over
                         });
                 // claims that mark the task's status record in the same round trip
-                from("redis-queue:marked?statusStore=#statuses&pollDelay=20ms")
+                from("redis-queue:marked?claimRecords=#statuses&pollDelay=20ms")
                         .process(e -> handled.add(e.getIn().getBody(String.class) + " alreadySent="
-                                + e.getProperty(RedisQueueConsumer.ALREADY_SENT)));
+                                + e.getProperty(RedisQueueConsumer.CLAIM, Claim.class).alreadyDone()));
                 // a route that waits asynchronously (as a delayed Gemini retry does): its thread goes back meanwhile
                 from("redis-queue:waiting?concurrentConsumers=2&visibilityTimeout=1m&pollDelay=20ms")
                         .process(e -> started.add(e.getIn().getBody(String.class)))
@@ -51,7 +52,7 @@ class RedisQueueConsumerTest {
                 from("redis-queue:settled?visibilityTimeout=1m&pollDelay=20ms")
                         .process(e -> {
                             handled.add(e.getIn().getBody(String.class));
-                            e.setProperty(RedisQueueConsumer.ACKNOWLEDGED, true);
+                            e.getProperty(RedisQueueConsumer.CLAIM, Claim.class).settled();
                         });
             }
         });

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.camelmailer.ops.Setting;
+import org.camelmailer.config.Setting;
 
 /**
  * The packaged service started as the README runs it ({@code java -jar target/camel-mailer.jar}) in a working

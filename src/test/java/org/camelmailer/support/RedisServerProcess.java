@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.camelmailer.queue.RedisConnection;
+import org.camelmailer.redis.RedisConnection;
 import redis.embedded.RedisServer;
 
 /**

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.camelmailer.MailerApplication;
-import org.camelmailer.ops.Settings;
+import org.camelmailer.config.Settings;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**

@@ -1,0 +1,373 @@
+package org.camelmailer;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.Registry;
+import org.camelmailer.config.ConfigurationException;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import org.camelmailer.api.AdminApi;
+import org.camelmailer.api.AllowedHosts;
+import org.camelmailer.api.ApiKeyGuard;
+import org.camelmailer.api.ApiResponses;
+import org.camelmailer.config.CorsOrigins;
+import org.camelmailer.api.HttpAcceptors;
+import org.camelmailer.api.HttpEdge;
+import org.camelmailer.api.HttpStart;
+import org.camelmailer.api.MessageValidator;
+import org.camelmailer.api.RateLimiter;
+import org.camelmailer.api.TaskAdmission;
+import org.camelmailer.deliver.MailComposer;
+import org.camelmailer.deliver.OutboxWriter;
+import org.camelmailer.deliver.PooledMailSender;
+import org.camelmailer.deliver.SmtpCircuit;
+import org.camelmailer.deliver.SmtpCircuitRoutePolicy;
+import org.camelmailer.deliver.SmtpTransport;
+import org.camelmailer.enhance.GeminiCall;
+import org.camelmailer.enhance.GeminiHttpClient;
+import org.camelmailer.enhance.GeminiEnhancer;
+import org.camelmailer.enhance.GeminiRoutes;
+import org.camelmailer.enhance.GeminiExchangeLog;
+import org.camelmailer.enhance.GeminiLogRetention;
+import org.camelmailer.enhance.GeminiRateLimit;
+import org.camelmailer.enhance.GeminiRequestBuilder;
+import org.camelmailer.enhance.HtmlSanitizer;
+import org.camelmailer.message.EmailAddress;
+import org.camelmailer.worker.DeadLetters;
+import org.camelmailer.redis.RedisConnection;
+import org.camelmailer.queue.RedisQueueComponent;
+import org.camelmailer.worker.RetryPolicy;
+import org.camelmailer.worker.TaskLifecycle;
+import org.camelmailer.queue.TaskQueue;
+import org.camelmailer.status.TaskStatusStore;
+import org.camelmailer.config.Role;
+import org.camelmailer.config.SecretRedactor;
+import org.camelmailer.config.Setting;
+import org.camelmailer.config.Settings;
+import org.camelmailer.observe.DeliveryHealthCheck;
+import org.camelmailer.observe.MailerMetrics;
+import org.camelmailer.observe.RedisHealthCheck;
+import org.camelmailer.observe.WorkerHealthCheck;
+import org.camelmailer.redis.RedisBootstrap;
+import org.camelmailer.enhance.GeminiEndpoint;
+import org.camelmailer.worker.Queues;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Puts the service together from its {@link Settings}: picks Redis, SMTP or the outbox, and Gemini or none
+ * (one WARN line for each default taken), and binds the beans the YAML routes refer to by name.
+ */
+public final class MailerWiring extends MainListenerSupport implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailerWiring.class);
+
+    private final Settings settings;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final SecretRedactor redactor;
+    /** The system prompt sent to Gemini (GEMINI_PROMPT_FILE), read at start; null in a process that never calls Gemini. */
+    private final String geminiPrompt;
+    /** Redis, connected on a thread of its own while Camel initialises (connectInBackground). */
+    private CompletableFuture<StringRedisTemplate> redisConnecting;
+
+    public MailerWiring(Settings settings) {
+        this.settings = settings;
+        this.redactor = new SecretRedactor(settings);
+        // a missing or empty prompt stops the start here, before anything connects
+        this.geminiPrompt = callsGemini() ? geminiPrompt(settings) : null;
+    }
+
+    /** A worker with a key calls Gemini: only then must the prompt file be there. */
+    private boolean callsGemini() {
+        return role().delivers() && settings.isSet(Setting.GEMINI_API_KEY);
+    }
+
+    private static String geminiPrompt(Settings settings) {
+        String file = settings.get(Setting.GEMINI_PROMPT_FILE);
+        try {
+            return GeminiRequestBuilder.readInstruction(Path.of(file));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(Setting.GEMINI_PROMPT_FILE.name(), file, e.getMessage());
+        }
+    }
+
+    /** Property placeholders for the routes: every non-secret setting plus what is derived from them. */
+    public Properties properties() {
+        Properties p = settings.toCamelProperties();
+        p.setProperty("mailer.queue", Queues.PLAIN);
+        p.setProperty("mailer.enhance-queue", Queues.ENHANCE);
+        p.setProperty("mailer.transport", settings.isSet(Setting.SMTP_SERVER) ? "smtp" : "outbox");
+        p.setProperty("mailer.smtp-uri", settings.isSet(Setting.SMTP_SERVER)
+                ? SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), smtpSecurity())
+                : "smtp://localhost:25");
+        p.setProperty("gemini.enabled", Boolean.toString(settings.isSet(Setting.GEMINI_API_KEY)));
+        p.putAll(GeminiEndpoint.properties(settings.get(Setting.GEMINI_BASE_URL), settings.get(Setting.GEMINI_MODEL),
+                settings.getDuration(Setting.GEMINI_TIMEOUT), geminiConcurrency()));
+        p.setProperty("mailer.worker-concurrency", Integer.toString(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)));
+        p.setProperty("mailer.gemini-concurrency", Integer.toString(geminiConcurrency()));
+        p.setProperty("mailer.max-body-size", Integer.toString(settings.getInt(Setting.MAILER_MAX_BODY_SIZE)));
+        p.setProperty("mailer.http.port", Integer.toString(settings.getInt(Setting.MAILER_HTTP_PORT)));
+        // Camel's own stop waits a little longer than the workers' hand-back deadline (its setting is in seconds)
+        p.setProperty("camel.main.shutdown-timeout",
+                Long.toString(settings.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT).toSeconds() + 5));
+        // MAILER_ROLE picks the route files; the HTTP server stays up in every role for health and metrics
+        String excluded = role().excludedRoutes();
+        if (!excluded.isEmpty()) {
+            p.setProperty("camel.main.routes-exclude-pattern", excluded);
+        }
+        // live reload of routes/*.camel.yaml: for development, off unless asked for
+        p.setProperty("camel.main.routes-reload-enabled", Boolean.toString(settings.getBoolean(Setting.MAILER_ROUTES_RELOAD)));
+        return p;
+    }
+
+    private Role role() {
+        return Role.of(settings.get(Setting.MAILER_ROLE));
+    }
+
+    private int geminiConcurrency() {
+        return settings.getInt(Setting.MAILER_GEMINI_CONCURRENCY);
+    }
+
+    private Duration visibilityTimeout() {
+        return settings.getDuration(Setting.MAILER_VISIBILITY_TIMEOUT);
+    }
+
+    /**
+     * Starts connecting to Redis (a pool, a PING) and creating the JVM's MBean server for JMX on a thread of its own:
+     * Camel initialises on the main thread and a start otherwise leaves the second core idle. {@link #configure}
+     * takes the connection (or its failure) from there; without this call it connects itself.
+     */
+    public void connectInBackground() {
+        redisConnecting = new CompletableFuture<>();
+        Thread warmUp = new Thread(() -> {
+            try {
+                redisConnecting.complete(redis());
+            } catch (Throwable e) {
+                redisConnecting.completeExceptionally(e);
+            }
+            ManagementFactory.getPlatformMBeanServer();
+        }, "mailer-start");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Registry registry = context.getRegistry();
+        LOG.info("camel-mailer role: {}", role().name().toLowerCase());
+        StringRedisTemplate redis = connectedRedis();
+        Duration statusTtl = settings.getDuration(Setting.MAILER_STATUS_TTL);
+        TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
+        MailerMetrics metrics = metrics(registry, Queues.ALL.stream().map(key -> new TaskQueue(redis, key)).toList());
+        registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
+        // paused deliveries (a refused login, TLS that cannot work): the taking routes wait, readiness says why
+        SmtpCircuit circuit = new SmtpCircuit(settings.getDuration(Setting.SMTP_PAUSE_ON_REFUSAL));
+        resources.add(circuit::shutdown);
+        registry.bind("smtpCircuitPolicy", new SmtpCircuitRoutePolicy(circuit));
+        if (role().delivers()) {
+            registry.bind("deliveryHealthCheck", settings.isSet(Setting.SMTP_SERVER)
+                    ? DeliveryHealthCheck.smtp(settings.get(Setting.SMTP_SERVER), smtpPort(),
+                            smtpSecurity() != SmtpTransport.Security.SSL, circuit)
+                    : DeliveryHealthCheck.outbox(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
+            registry.bind("workerHealthCheck", new WorkerHealthCheck(context));
+        }
+
+        registry.bind("redisTemplate", redis);
+        // Camel's HTTP server creates Vert.x with these: it serves no files from the class path, and without that
+        // resolver Vert.x makes no vertx-cache-* folder in the temp dir (left behind by a process killed with -9)
+        registry.bind("vertxOptions", new VertxOptions().setFileSystemOptions(
+                new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+        registry.bind("taskStatusStore", statuses);
+        context.addComponent("redis-queue", new RedisQueueComponent());
+
+        registry.bind("messageValidator", new MessageValidator(
+                new HashSet<>(Arrays.asList(settings.get(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS).split(",")))));
+        registry.bind("rateLimiter", RateLimiter.of(settings.get(Setting.MAILER_RATE_LIMIT)));
+        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
+        registry.bind("apiResponses", new ApiResponses(statuses, metrics));
+        registry.bind("apiKeyGuard", apiKeyGuard());
+        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL)));
+
+        registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
+                // no count unless set: MAILER_RETRY_MAX_AGE decides, as an MTA's queue lifetime does
+                settings.isSet(Setting.MAILER_MAX_ATTEMPTS) ? settings.getInt(Setting.MAILER_MAX_ATTEMPTS) : 0,
+                settings.getDuration(Setting.MAILER_RETRY_DELAY),
+                settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), settings.getDuration(Setting.MAILER_RETRY_MAX_AGE),
+                settings.getDuration(Setting.SMTP_UNCERTAIN_RETRY_DELAY)),
+                metrics, redactor, visibilityTimeout()));
+        if (role().delivers()) {
+            gemini(context, metrics, redis);
+        }
+        registry.bind("mailComposer", new MailComposer(settings.get(Setting.SENDER_EMAIL)));
+        registry.bind("outboxWriter", new OutboxWriter(Path.of(settings.get(Setting.MAILER_OUTBOX_DIR))));
+        smtp(context, circuit);
+        // after Camel's HTTP server and before the routes: a port not bound stops the start before a task is taken
+        context.addStartupListener(new HttpStart(settings.get(Setting.MAILER_HTTP_HOST),
+                settings.getInt(Setting.MAILER_HTTP_PORT), this::httpEdge));
+    }
+
+    private void httpEdge(CamelContext context) {
+        HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
+                AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)));
+        try {
+            // one HTTP event loop per core, not Camel's single one
+            HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open the HTTP port on more event loops: " + e.getMessage(), e);
+        }
+    }
+
+    /** The Redis connectInBackground connected to (its failure is this start's failure), or a new one. */
+    private StringRedisTemplate connectedRedis() {
+        if (redisConnecting == null) {
+            return redis();
+        }
+        try {
+            return redisConnecting.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    private StringRedisTemplate redis() {
+        RedisBootstrap bootstrap = RedisBootstrap.start(settings.get(Setting.REDIS_URL),
+                settings.isSet(Setting.REDIS_SENTINELS), Path.of(settings.get(Setting.MAILER_DATA_DIR)));
+        resources.add(bootstrap);
+        int pool = RedisConnection.poolSize(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY), geminiConcurrency());
+        StringRedisTemplate template;
+        if (settings.isSet(Setting.REDIS_SENTINELS)) {
+            String master = settings.get(Setting.REDIS_SENTINEL_MASTER);
+            LOG.info("Redis: master '{}' through Sentinel {}", master, settings.get(Setting.REDIS_SENTINELS));
+            template = RedisConnection.sentinel(master, settings.get(Setting.REDIS_SENTINELS), bootstrap.url(), pool);
+        } else {
+            LOG.info("Redis: {}", RedisConnection.redact(bootstrap.url()));
+            template = RedisConnection.template(bootstrap.url(), pool);
+        }
+        // an explicit REDIS_URL that does not answer is a startup error, never silently replaced
+        RedisConnection.verify(template, bootstrap.url());
+        resources.add(0, () -> ((org.springframework.data.redis.connection.jedis.JedisConnectionFactory)
+                template.getConnectionFactory()).destroy());
+        return template;
+    }
+
+    private static MailerMetrics metrics(Registry registry, List<TaskQueue> queues) {
+        MailerMetrics metrics = MailerMetrics.in(registry);
+        metrics.gauge("mailer.queue.depth", "tasks waiting: ready plus scheduled for a retry",
+                () -> queues.stream().mapToLong(TaskQueue::depth).sum());
+        metrics.gauge("mailer.queue.inflight", "tasks held by workers",
+                () -> queues.stream().mapToLong(TaskQueue::inflight).sum());
+        return metrics;
+    }
+
+    private ApiKeyGuard apiKeyGuard() {
+        ApiKeyGuard guard = new ApiKeyGuard(settings.get(Setting.MAILER_API_KEY));
+        if (role().serves()) {
+            guard.warnIfOpen(settings.get(Setting.MAILER_HTTP_HOST), CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)));
+        }
+        return guard;
+    }
+
+    /**
+     * The beans of the Gemini step (enhance.GeminiRoutes and routes/enhance.camel.yaml): its decisions, the shared rate
+     * limit, one attempt, the HTTP client that adds the key, the log's retention, and the pool delayed attempts run on.
+     */
+    private void gemini(CamelContext context, MailerMetrics metrics, StringRedisTemplate redis) {
+        Registry registry = context.getRegistry();
+        String model = settings.get(Setting.GEMINI_MODEL);
+        if (!settings.isSet(Setting.GEMINI_API_KEY)) {
+            LOG.warn("GEMINI_API_KEY is not set: enhance_content is ignored and every mail is sent as plain text");
+        }
+        registry.bind("geminiHttpClient", new GeminiHttpClient(settings.get(Setting.GEMINI_API_KEY)));
+        registry.bind("geminiEnhancer", new GeminiEnhancer(
+                new GeminiRequestBuilder(geminiPrompt != null ? geminiPrompt : "(not called: GEMINI_API_KEY is not set)",
+                        settings.getDouble(Setting.GEMINI_TEMPERATURE), settings.getInt(Setting.GEMINI_MAX_OUTPUT_TOKENS)),
+                new HtmlSanitizer(), settings.getInt(Setting.GEMINI_MAX_ATTEMPTS),
+                settings.getDuration(Setting.GEMINI_RETRY_DELAY), settings.getDuration(Setting.GEMINI_RETRY_MAX_DELAY),
+                redactor));
+        int rpm = settings.isSet(Setting.GEMINI_RPM) ? settings.getInt(Setting.GEMINI_RPM) : 0;
+        if (rpm > 0 && settings.isSet(Setting.GEMINI_API_KEY)) {
+            LOG.info("GEMINI_RPM={}: the Gemini calls of every process on this Redis stay under {} a minute ({})",
+                    rpm, rpm, GeminiRateLimit.KEY);
+        }
+        registry.bind("geminiRateLimit", new GeminiRateLimit(redis, rpm));
+        Path logDir = Path.of(settings.get(Setting.GEMINI_LOG_DIR));
+        registry.bind("geminiCall", new GeminiCall(model, new GeminiExchangeLog(logDir, redactor), metrics, redactor));
+        registry.bind("geminiLogRetention",
+                new GeminiLogRetention(logDir, settings.getDuration(Setting.GEMINI_LOG_RETENTION)));
+        // a delayed attempt then runs on one of these: as many as tasks can be in hand (MAILER_GEMINI_CONCURRENCY),
+        // created as needed; Camel's shared pool of 10 would cap the calls after a wait at 10
+        registry.bind(GeminiRoutes.RETRY_THREADS, context.getExecutorServiceManager()
+                .newScheduledThreadPool(this, "gemini-retry", geminiConcurrency()));
+    }
+
+    /** The service's Java DSL routes for this role (its YAML routes are chosen by file, see {@link Role}). */
+    public List<RoutesBuilder> javaRoutes() {
+        return role().delivers() ? List.of(new GeminiRoutes()) : List.of();
+    }
+
+    private void smtp(CamelContext context, SmtpCircuit circuit) {
+        if (!settings.isSet(Setting.SMTP_SERVER)) {
+            LOG.warn("SMTP_SERVER is not set: mails are written to {}/<task_id>.eml instead of being sent",
+                    settings.get(Setting.MAILER_OUTBOX_DIR));
+            return;
+        }
+        SmtpTransport.Security security = smtpSecurity();
+        SmtpTransport.HeloName helo = SmtpTransport.heloName(settings.get(Setting.SMTP_HELO_NAME),
+                EmailAddress.parse(settings.get(Setting.SENDER_EMAIL)).domain(), settings.get(Setting.SMTP_SERVER),
+                smtpPort());
+        PooledMailSender sender = SmtpTransport.register(context, settings.get(Setting.SMTP_SERVER), smtpPort(), security,
+                settings.get(Setting.SMTP_LOGIN), settings.get(Setting.SMTP_PASSWORD),
+                settings.get(Setting.SMTP_SSL_TRUST), helo.name(), settings.getDuration(Setting.SMTP_TIMEOUT),
+                settings.getDuration(Setting.SMTP_DATA_TIMEOUT),
+                // a mail the server had no connection for (421) comes back after the first retry delay, uncharged
+                PooledMailSender.Limits.of(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY),
+                        settings.getDuration(Setting.SMTP_TIMEOUT), settings.getDuration(Setting.MAILER_RETRY_DELAY)),
+                circuit);
+        resources.add(0, sender::closeIdle);
+        if (settings.sendsPasswordInClear()) {
+            LOG.warn("SMTP_ALLOW_PLAINTEXT_AUTH=true: SMTP_PASSWORD goes in clear to {} (SMTP_SECURITY=none); anyone on the "
+                    + "network path can read it", settings.get(Setting.SMTP_SERVER));
+        }
+        LOG.info("SMTP: {} ({}){}, EHLO {} ({}{})", SmtpTransport.uri(settings.get(Setting.SMTP_SERVER), smtpPort(), security),
+                security.name().toLowerCase(), settings.isSet(Setting.SMTP_LOGIN) ? " with AUTH" : "", helo.name(),
+                helo.origin(), settings.isSet(Setting.SMTP_HELO_NAME) ? "" : "; SMTP_HELO_NAME sets it");
+    }
+
+    private int smtpPort() {
+        return settings.getInt(Setting.SMTP_PORT);
+    }
+
+    private SmtpTransport.Security smtpSecurity() {
+        return SmtpTransport.security(settings.get(Setting.SMTP_SECURITY), smtpPort());
+    }
+
+    @Override
+    public void afterStop(BaseMainSupport main) {
+        if (redisConnecting != null) {
+            // a start that failed before configure: the connection (or embedded Redis) is still closed below
+            redisConnecting.exceptionally(e -> null).join();
+        }
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", r, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.camelmailer.queue;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The record each queue entry names, as the queue needs to know it to change it in the same script as its own moves:
+ * a Redis hash {@code keyPrefix() + task_id} (the entry is JSON with a {@code task_id} and an {@code attempt}), kept for
+ * {@link #ttl()}, whose {@link #doneField()} says {@link #doneValue()} once the task's work is done for good. A claim
+ * that finds it done does not mark it; a retry or a dead letter never overwrites it. The status store is the one
+ * implementation ({@code status.TaskStatusStore}: status sent).
+ */
+public interface TaskRecords {
+
+    String keyPrefix();
+
+    Duration ttl();
+
+    /** The field that says done, and the value it says it with. */
+    String doneField();
+
+    String doneValue();
+
+    /** Field/value pairs a claim sets on a record not yet done, besides {@link #attemptsField()}. */
+    List<String> claimedFields();
+
+    /** The field a claim sets to the entry's attempt + 1. */
+    String attemptsField();
+}

@@ -1,0 +1,213 @@
+package org.camelmailer.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camelmailer.support.RedisServerExtension;
+import org.camelmailer.message.MailTask;
+import org.camelmailer.queue.TaskQueue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/** Task status records against a real redis-server process. */
+class TaskStatusStoreTest {
+
+    private static final Duration TTL = Duration.ofHours(24);
+    private static final String CREATED_AT = "2025-06-01T08:30:00Z";
+
+    @RegisterExtension
+    static final RedisServerExtension REDIS = new RedisServerExtension();
+    static StringRedisTemplate redis;
+
+    TaskStatusStore store;
+
+    @BeforeEach
+    void emptyRedis() {
+        redis = REDIS.redis();
+        store = new TaskStatusStore(redis, TTL);
+    }
+
+    private static MailTask task(String id) {
+        return new MailTask(id, "alice@example.com", "Réunion", "Bonjour", true, 0, CREATED_AT);
+    }
+
+    @Test
+    void should_show_a_queued_task_as_the_api_does() {
+        store.queued(task("t1"));
+
+        Map<String, Object> view = store.find("t1");
+
+        assertThat(view).containsOnlyKeys("task_id", "status", "attempts", "enhanced", "created_at", "updated_at",
+                "error");
+        assertThat(view).containsEntry("task_id", "t1")
+                .containsEntry("status", "queued")
+                .containsEntry("attempts", 0)
+                .containsEntry("enhanced", false)
+                .containsEntry("created_at", CREATED_AT)
+                .containsEntry("error", null);
+        assertThat(Instant.parse((String) view.get("updated_at"))).isAfterOrEqualTo(Instant.parse(CREATED_AT));
+    }
+
+    @Test
+    void should_keep_the_api_field_order() {
+        store.queued(task("t1"));
+
+        assertThat(store.find("t1").keySet())
+                .containsExactly("task_id", "status", "attempts", "enhanced", "created_at", "updated_at", "error");
+    }
+
+    @Test
+    void should_record_status_attempts_and_error_on_update() {
+        store.queued(task("t1"));
+
+        store.update("t1", TaskStatusStore.RETRYING, 2, "421 service not available");
+
+        assertThat(store.find("t1")).containsEntry("status", "retrying")
+                .containsEntry("attempts", 2)
+                .containsEntry("error", "421 service not available")
+                .containsEntry("created_at", CREATED_AT);
+    }
+
+    @Test
+    void should_clear_the_error_when_updated_without_one() {
+        store.queued(task("t1"));
+        store.update("t1", TaskStatusStore.RETRYING, 1, "timeout");
+
+        store.update("t1", TaskStatusStore.SENT, 2, null);
+
+        assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("error", null);
+    }
+
+    @Test
+    void should_record_a_sent_task_whether_enhanced_and_why_not_in_one_write() {
+        store.queued(task("t1"));
+        store.queued(task("t2"));
+
+        store.sent("t1", 1, true, null);
+        store.sent("t2", 2, false, "gemini_timeout");
+
+        assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("attempts", 1)
+                .containsEntry("enhanced", true).containsEntry("error", null);
+        assertThat(store.find("t2")).containsEntry("status", "sent").containsEntry("attempts", 2)
+                .containsEntry("enhanced", false).containsEntry("error", "gemini_timeout");
+    }
+
+    @Test
+    void should_record_sent_and_acknowledge_the_held_entry_together() {
+        TaskQueue queue = new TaskQueue(redis, "mailer:queue");
+        redis.opsForList().leftPush("mailer:queue", "{\"task_id\":\"t1\"}");
+        redis.opsForList().leftPush("mailer:queue", "{\"task_id\":\"t2\"}");
+        store.queued(task("t1"));
+        TaskQueue.Lease held = queue.claim(Duration.ofMinutes(1));
+        TaskQueue.Lease other = queue.claim(Duration.ofMinutes(1));
+
+        store.sentAndAcknowledged("t1", 1, true, "gemini_timeout", queue, held);
+
+        assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("attempts", 1)
+                .containsEntry("enhanced", true).containsEntry("error", "gemini_timeout");
+        assertThat(redis.getExpire("mailer:task:t1", TimeUnit.SECONDS)).isGreaterThan(TTL.minusMinutes(1).toSeconds());
+        assertThat(redis.opsForZSet().range("mailer:queue:inflight", 0, -1)).as("only the other entry is still held")
+                .containsExactly(other.member());
+        assertThat(queue.acknowledge(held)).as("nothing left to acknowledge").isFalse();
+    }
+
+    @Test
+    void should_expire_the_record_within_the_configured_ttl() {
+        store.queued(task("t1"));
+
+        Long ttlMillis = redis.getExpire("mailer:task:t1", TimeUnit.MILLISECONDS);
+
+        assertThat(ttlMillis).isPositive().isLessThanOrEqualTo(TTL.toMillis());
+    }
+
+    @Test
+    void should_keep_a_ttl_after_an_update() {
+        TaskStatusStore shortLived = new TaskStatusStore(redis, Duration.ofMinutes(10));
+        shortLived.queued(task("t1"));
+
+        shortLived.update("t1", TaskStatusStore.PROCESSING, 1, null);
+
+        assertThat(redis.getExpire("mailer:task:t1", TimeUnit.MILLISECONDS))
+                .isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
+    }
+
+    @Test
+    void should_forget_a_record_once_its_ttl_has_passed() {
+        TaskStatusStore shortLived = new TaskStatusStore(redis, Duration.ofMillis(200));
+        shortLived.queued(task("t1"));
+
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> shortLived.find("t1") == null);
+    }
+
+    @Test
+    void should_return_null_for_an_unknown_id() {
+        assertThat(store.find("no-such-task")).isNull();
+    }
+
+    @Test
+    void should_store_the_record_as_a_hash_under_the_task_key() {
+        store.queued(task("t1"));
+
+        assertThat(redis.opsForHash().get("mailer:task:t1", "status")).isEqualTo("queued");
+    }
+
+    @Test
+    void should_say_whether_a_task_was_sent() {
+        store.queued(task("sent"));
+        store.sent("sent", 1, false, null);
+        store.queued(task("retrying"));
+        store.update("retrying", TaskStatusStore.RETRYING, 1, "451 try later");
+
+        assertThat(store.isSent("sent")).isTrue();
+        assertThat(store.isSent("retrying")).isFalse();
+        assertThat(store.isSent("unknown")).isFalse();
+    }
+
+    @Test
+    void should_claim_and_mark_processing_unless_sent_in_one_step() throws Exception {
+        TaskQueue queue = new TaskQueue(redis, "mailer:queue");
+        MailTask retried = new MailTask("retried", "alice@example.com", "Réunion", "Bonjour", false, 2, CREATED_AT);
+        store.queued(retried);
+        store.update("retried", TaskStatusStore.RETRYING, 2, "451 try later");
+        store.queued(task("sent"));
+        store.sent("sent", 1, false, null);
+        ObjectMapper json = new ObjectMapper();
+        redis.opsForList().leftPush("mailer:queue", json.writeValueAsString(retried));
+        redis.opsForList().leftPush("mailer:queue", json.writeValueAsString(task("sent")));
+        redis.opsForList().leftPush("mailer:queue", "not a task");
+
+        TaskQueue.Claimed first = store.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+        TaskQueue.Claimed second = store.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+        TaskQueue.Claimed third = store.claimMarkingProcessing(queue, Duration.ofMinutes(1));
+
+        assertThat(first.payload()).contains("\"retried\"");
+        assertThat(first.alreadyDone()).isFalse();
+        assertThat(store.find("retried")).containsEntry("status", "processing").containsEntry("attempts", 3)
+                .containsEntry("error", null);
+        assertThat(redis.getExpire("mailer:task:retried", TimeUnit.SECONDS)).isGreaterThan(TTL.minusMinutes(1).toSeconds());
+        assertThat(second.alreadyDone()).as("a redelivery of a sent task").isTrue();
+        assertThat(store.find("sent")).containsEntry("status", "sent").containsEntry("attempts", 1);
+        assertThat(third.payload()).isEqualTo("not a task");
+        assertThat(third.alreadyDone()).isNull();
+        assertThat(queue.inflight()).as("all three claimed").isEqualTo(3);
+        assertThat(store.claimMarkingProcessing(queue, Duration.ofMinutes(1))).as("empty queue").isNull();
+    }
+
+    @Test
+    void should_delete_a_record() {
+        store.queued(task("t1"));
+
+        store.delete("t1");
+
+        assertThat(store.find("t1")).isNull();
+    }
+}
