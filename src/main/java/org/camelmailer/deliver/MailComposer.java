@@ -10,6 +10,8 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 
+import org.apache.camel.Variable;
+import org.camelmailer.message.Enhancement;
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.HeaderText;
 import org.camelmailer.message.MailTask;
@@ -28,6 +30,11 @@ public final class MailComposer {
     /** {@code senderEmail}: SENDER_EMAIL, {@code mailer@example.org} or {@code Équipe Mailer <mailer@example.org>}. */
     public MailComposer(String senderEmail) {
         this.sender = address("sender", senderEmail);
+    }
+
+    /** The route's step (deliver-mail): the task's mail, with the enhance stage's HTML when there is some. */
+    public MimeMessage mail(@Variable("task") MailTask task, @Variable("enhancement") Enhancement enhancement) {
+        return compose(task, enhancement == null ? null : enhancement.html());
     }
 
     public MimeMessage compose(MailTask task, String html) {

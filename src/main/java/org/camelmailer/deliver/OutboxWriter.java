@@ -1,5 +1,8 @@
 package org.camelmailer.deliver;
 
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.camelmailer.message.MailTask;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,6 +23,11 @@ public final class OutboxWriter {
 
     public OutboxWriter(Path dir) {
         this.dir = dir;
+    }
+
+    /** The route's step (deliver-mail without SMTP): the composed mail, as outbox/&lt;task_id&gt;.eml. */
+    public Path store(@Variable("task") MailTask task, @Body MimeMessage message) {
+        return write(task.taskId(), message);
     }
 
     public Path write(String taskId, MimeMessage message) {

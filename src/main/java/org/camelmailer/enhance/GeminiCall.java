@@ -4,6 +4,7 @@ import java.util.function.UnaryOperator;
 
 import org.apache.camel.Exchange;
 import org.camelmailer.observe.MailerMetrics;
+import org.camelmailer.message.MailTask;
 
 /**
  * Enhance step, one attempt (the steps of routes/enhance.camel.yaml's enhance-call-gemini): counts and times the call,
@@ -67,7 +68,7 @@ public final class GeminiCall {
                         : outcome instanceof GeminiOutcome.Retry ? "retry" : "fallback",
                 status == null ? "network" : Integer.toString(status));
         exchange.setVariable(OUTCOME, outcome);
-        GeminiExchangeLog.Entry entry = exchangeLog.entry(exchange.getVariable("taskId", String.class),
+        GeminiExchangeLog.Entry entry = exchangeLog.entry(exchange.getVariable("task", MailTask.class).taskId(),
                 exchange.getVariable(ATTEMPT, Integer.class), model, exchange.getVariable(REQUEST, String.class), status,
                 response, millis, error);
         exchange.setVariable(LOG_FILE, entry.fileName());

@@ -8,6 +8,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.camelmailer.message.MailTask;
+import org.camelmailer.message.Enhancement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,44 +50,44 @@ public final class GeminiEnhancer {
      * GEMINI_RETRY_MAX_DELAY.
      */
     public boolean retry(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) GeminiRetryException failure,
-                         @Variable(GeminiCall.ATTEMPT) Integer attempts, @Variable("taskId") String taskId, Message in) {
+                         @Variable(GeminiCall.ATTEMPT) Integer attempts, @Variable("task") MailTask task, Message in) {
         int attempt = attempts == null ? 0 : attempts;
         Duration wait = backoff(attempt, failure.retryAfter());
         if (attempt >= maxAttempts || wait.compareTo(maxRetryDelay) > 0) {
             return false;
         }
         in.setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
-        LOG.info("task {}: {}; Gemini attempt {} in {} ms", taskId, failure.reason(), attempt + 1, wait.toMillis());
+        LOG.info("task {}: {}; Gemini attempt {} in {} ms", task.taskId(), failure.reason(), attempt + 1, wait.toMillis());
         return true;
     }
 
     /** enhance-retries gave up: the plain text goes, and the status says why. */
     public Enhancement gaveUp(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) GeminiRetryException failure,
-                              @Variable(GeminiCall.ATTEMPT) Integer attempts, @Variable("taskId") String taskId) {
+                              @Variable(GeminiCall.ATTEMPT) Integer attempts, @Variable("task") MailTask task) {
         int attempt = attempts == null ? 0 : attempts;
         Duration wait = backoff(attempt, failure.retryAfter());
         String reason = attempt >= maxAttempts
                 ? failure.reason() + " (after " + attempt + " attempts)"
                 : failure.reason() + " (Gemini asks to wait " + wait.toSeconds() + "s)";
-        return fallback(taskId, reason, false);
+        return fallback(task.taskId(), reason, false);
     }
 
     /** After the last attempt: Gemini's HTML, sanitised, or the plain text and why. */
-    public Enhancement accept(@Variable(GeminiCall.OUTCOME) GeminiOutcome outcome, @Variable("taskId") String taskId) {
+    public Enhancement accept(@Variable(GeminiCall.OUTCOME) GeminiOutcome outcome, @Variable("task") MailTask task) {
         if (outcome instanceof GeminiOutcome.Html answer) {
             String html = sanitizer.sanitize(answer.html());
-            return html.isBlank() ? fallback(taskId, "gemini: nothing left of the answer after sanitising", false)
+            return html.isBlank() ? fallback(task.taskId(), "gemini: nothing left of the answer after sanitising", false)
                     : Enhancement.ofHtml(html);
         } else if (outcome instanceof GeminiOutcome.Fallback fallback) {
-            return fallback(taskId, fallback.reason(), fallback.configurationError());
+            return fallback(task.taskId(), fallback.reason(), fallback.configurationError());
         }
-        return fallback(taskId, "gemini: no answer to use (" + outcome + ")", false);
+        return fallback(task.taskId(), "gemini: no answer to use (" + outcome + ")", false);
     }
 
     /** Anything else that went wrong in the step (enhance-retries' last resort): the mail still goes, as plain text. */
-    public Enhancement failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e, @Variable("taskId") String taskId) {
-        LOG.warn("task {}: the Gemini step failed", taskId, e);
-        return fallback(taskId, Reasons.oneLine("gemini: " + (e == null ? "unknown failure"
+    public Enhancement failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable e, @Variable("task") MailTask task) {
+        LOG.warn("task {}: the Gemini step failed", task.taskId(), e);
+        return fallback(task.taskId(), Reasons.oneLine("gemini: " + (e == null ? "unknown failure"
                 : e.getClass().getSimpleName() + ": " + e.getMessage())), false);
     }
 

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.camelmailer.message.MailTask;
 
 /**
  * Enhance step, before each call: GEMINI_RPM, Gemini's quota of requests per minute per key, kept by every process that
@@ -65,10 +66,10 @@ public final class GeminiRateLimit {
      * The route step: returns when the attempt may call Gemini now (and counts it); else throws
      * {@link GeminiRateLimitedException} with the wait in {@code CamelRedeliveryDelay}.
      */
-    public void acquire(@Variable("taskId") String taskId, Message in) {
+    public void acquire(@Variable("task") MailTask task, Message in) {
         Duration wait = take();
         if (!wait.isZero()) {
-            LOG.debug("task {}: GEMINI_RPM={} reached, next call in {} ms", taskId, perMinute, wait.toMillis());
+            LOG.debug("task {}: GEMINI_RPM={} reached, next call in {} ms", task.taskId(), perMinute, wait.toMillis());
             in.setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
             throw new GeminiRateLimitedException(wait);
         }

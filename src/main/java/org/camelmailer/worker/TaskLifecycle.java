@@ -19,7 +19,7 @@ import org.camelmailer.config.Durations;
 import org.camelmailer.deliver.DeliveryFailure;
 import org.camelmailer.deliver.FailureKind;
 import org.camelmailer.deliver.SmtpFailureClassifier;
-import org.camelmailer.enhance.Enhancement;
+import org.camelmailer.message.Enhancement;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.observe.MailerMetrics;
 import org.camelmailer.queue.Claim;

@@ -13,6 +13,7 @@ import org.apache.camel.support.DefaultExchange;
 import org.camelmailer.redis.RedisConnection;
 import org.camelmailer.support.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
+import org.camelmailer.message.MailTask;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -102,10 +103,10 @@ class GeminiRateLimitTest {
     void should_make_the_attempt_wait_with_the_delay_for_camels_redelivery() {
         GeminiRateLimit limit = new GeminiRateLimit(process(), 1);
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        limit.acquire("t1", exchange.getIn());
+        limit.acquire(new MailTask("t1", "alice@example.org", "s", "m", true, 0, "2026-12-01T00:00:00Z"), exchange.getIn());
         assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY)).isNull();
 
-        assertThatThrownBy(() -> limit.acquire("t1", exchange.getIn())).isInstanceOf(GeminiRateLimitedException.class);
+        assertThatThrownBy(() -> limit.acquire(new MailTask("t1", "alice@example.org", "s", "m", true, 0, "2026-12-01T00:00:00Z"), exchange.getIn())).isInstanceOf(GeminiRateLimitedException.class);
         assertThat(exchange.getIn().getHeader(Exchange.REDELIVERY_DELAY, Long.class)).isBetween(59_000L, 61_000L);
     }
 }

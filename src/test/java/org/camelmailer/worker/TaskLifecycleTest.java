@@ -22,7 +22,7 @@ import org.camelmailer.queue.RedisQueueConsumer;
 import org.camelmailer.queue.TaskQueue;
 import org.camelmailer.status.TaskStatusStore;
 import org.camelmailer.queue.Claim;
-import org.camelmailer.enhance.Enhancement;
+import org.camelmailer.message.Enhancement;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

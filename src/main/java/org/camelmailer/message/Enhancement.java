@@ -1,8 +1,8 @@
-package org.camelmailer.enhance;
+package org.camelmailer.message;
 
 /**
- * What the Gemini step gives the mail (the route binds it to variable enhancement): sanitised HTML to send with the
- * plain text, or why the plain text goes alone (recorded in the task's status).
+ * What the enhance stage gives the mail (the route binds it to variable enhancement): sanitised HTML to send with the
+ * plain text, or why the plain text goes alone (recorded in the task's status). Absent when no enhancement was asked.
  */
 public record Enhancement(String html, String fallbackReason) {
 
