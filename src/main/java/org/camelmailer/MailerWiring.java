@@ -28,7 +28,10 @@ import org.camelmailer.config.CorsOrigins;
 import org.camelmailer.api.HttpAcceptors;
 import org.camelmailer.api.HttpEdge;
 import org.camelmailer.api.HttpStart;
+import org.camelmailer.api.BatchAdmission;
+import org.camelmailer.api.MessagePolicy;
 import org.camelmailer.api.MessageValidator;
+import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
 import org.camelmailer.deliver.MailComposer;
@@ -121,6 +124,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         p.setProperty("mailer.worker-concurrency", Integer.toString(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)));
         p.setProperty("mailer.gemini-concurrency", Integer.toString(geminiConcurrency()));
         p.setProperty("mailer.max-body-size", Integer.toString(settings.getInt(Setting.MAILER_MAX_BODY_SIZE)));
+        p.setProperty("mailer.http-body-limit", Long.toString(HttpEdge.serverBodyLimit(
+                settings.getInt(Setting.MAILER_MAX_BODY_SIZE), settings.getInt(Setting.MAILER_MAX_MESSAGE_SIZE))));
         p.setProperty("mailer.http.port", Integer.toString(settings.getInt(Setting.MAILER_HTTP_PORT)));
         // Camel's own stop waits a little longer than the workers' hand-back deadline (its setting is in seconds)
         p.setProperty("camel.main.shutdown-timeout",
@@ -195,10 +200,19 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("taskStatusStore", statuses);
         context.addComponent("redis-queue", new RedisQueueComponent());
 
-        registry.bind("messageValidator", new MessageValidator(
-                new HashSet<>(Arrays.asList(settings.get(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS).split(",")))));
+        registry.bind("messageValidator", new MessageValidator(MessagePolicy.of(
+                list(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS), settings.get(Setting.SENDER_EMAIL),
+                list(Setting.MAILER_ALLOWED_SENDERS), settings.getInt(Setting.MAILER_MAX_RECIPIENTS),
+                settings.getInt(Setting.MAILER_MAX_MESSAGE_SIZE), settings.getInt(Setting.MAILER_MAX_BODY_SIZE),
+                settings.getInt(Setting.MAILER_BATCH_MAX))));
+        // attachments wait beside their task as long as it may be retried, and as its record lives
+        AttachmentStore attachments = new AttachmentStore(redis,
+                statusTtl.plus(settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)));
+        registry.bind("attachmentStore", attachments);
         registry.bind("rateLimiter", RateLimiter.of(settings.get(Setting.MAILER_RATE_LIMIT)));
-        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, statusTtl));
+        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, statusTtl));
+        registry.bind("batchAdmission", new BatchAdmission(redis, statuses, attachments, Queues.PLAIN,
+                settings.isSet(Setting.GEMINI_API_KEY) ? Queues.ENHANCE : null, statusTtl));
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL)));
@@ -221,9 +235,14 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 settings.getInt(Setting.MAILER_HTTP_PORT), this::httpEdge));
     }
 
+    private List<String> list(Setting setting) {
+        return Arrays.stream(settings.get(setting).split(",")).map(String::strip).filter(v -> !v.isEmpty()).toList();
+    }
+
     private void httpEdge(CamelContext context) {
         HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
-                AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)));
+                AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)),
+                settings.getInt(Setting.MAILER_MAX_BODY_SIZE));
         try {
             // one HTTP event loop per core, not Camel's single one
             HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());

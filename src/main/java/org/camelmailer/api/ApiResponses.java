@@ -51,6 +51,15 @@ public final class ApiResponses {
         respond(out, 202, body);
     }
 
+    /** POST /messages/batch: 200 and a result per message, queued (with its task id) or refused (with why). */
+    public void batch(Message out, @Variable("admitted") BatchAdmission.Admitted admitted) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("results", admitted.results());
+        metrics.accepted(admitted.queued());
+        respond(out, 200, body);
+    }
+
     /** GET /message/{task_id}: the path's task_id arrives as a header. */
     public void taskStatus(Message out, @Header(TASK_ID) String taskId) {
         Map<String, Object> record = taskId == null ? null : statuses.find(taskId);

@@ -38,12 +38,14 @@ public final class HttpEdge {
     private static final String NOT_FOUND = "{\"status\":\"error\",\"message\":\"Ressource introuvable.\"}";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+    /** The paths that take attachments, and so bodies over MAILER_MAX_BODY_SIZE. */
+    private static final Set<String> MESSAGE_PATHS = Set.of("/message", "/messages/batch");
 
     private HttpEdge() {
     }
 
     /** Call once the HTTP server is up, before the routes start. */
-    public static void install(CamelContext context, CorsOrigins origins, AllowedHosts hosts) {
+    public static void install(CamelContext context, CorsOrigins origins, AllowedHosts hosts, long bodyLimit) {
         VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
         if (router == null) {
             throw new IllegalStateException("no platform-http (Vert.x) server to install CORS on");
@@ -59,6 +61,15 @@ public final class HttpEdge {
                 }
             });
         }
+        // the server reads bodies as large as a message with its attachments; every other path keeps the small limit
+        router.route().order(-2).handler(ctx -> {
+            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length != null && !MESSAGE_PATHS.contains(ctx.normalizedPath()) && tooLong(length, bodyLimit)) {
+                json(ctx, 413, TOO_LARGE);
+            } else {
+                ctx.next();
+            }
+        });
         notFoundAndNotAllowed(router);
         router.route().order(-1).handler(origins.handler()).failureHandler(ctx -> {
             if (ctx.response().ended()) {
@@ -72,6 +83,23 @@ public final class HttpEdge {
                 ctx.next();
             }
         });
+    }
+
+    private static boolean tooLong(String contentLength, long limit) {
+        try {
+            return Long.parseLong(contentLength.strip()) > limit;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * What the server must read for a message with attachments of {@code maxMessageSize} decoded bytes: their base64
+     * (4/3) plus {@code bodyLimit} for the rest. Other paths are held to {@code bodyLimit} by this edge, and the
+     * message paths' own check (MessageValidator) holds what is not attachment to it too.
+     */
+    public static long serverBodyLimit(long bodyLimit, long maxMessageSize) {
+        return Math.min(Integer.MAX_VALUE, bodyLimit + (maxMessageSize + 2) / 3 * 4 + 64 * 1024);
     }
 
     /**

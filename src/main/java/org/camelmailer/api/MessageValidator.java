@@ -5,19 +5,27 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
-import org.apache.camel.Header;
-import org.apache.camel.Message;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+import org.apache.camel.Message;
+import org.camelmailer.message.Attachment;
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.InvalidAddressException;
 import org.camelmailer.message.MailTask;
@@ -25,31 +33,46 @@ import org.camelmailer.message.MailTask;
 /**
  * Checks a {@code POST /message} body field by field and turns it into a {@link MailTask} with a fresh id.
  * Every refusal names the field, so the front end can show it; nothing is queued for a refused request.
+ * <p>
+ * The Flask mailer's four fields keep their names, rules and answers; each has an English alias ({@code to},
+ * {@code subject}, {@code text}), and a field given under both names is refused. The rest of the message API
+ * (cc, bcc, reply_to, from, html, attachments, headers, tags, metadata) is optional; see README "API".
  */
 public final class MessageValidator {
 
     /** RFC 5322's limit for one header line; a subject is never longer in practice. */
     static final int MAX_SUBJECT_LENGTH = 998;
+    static final int MAX_TAGS = 10;
+    static final int MAX_TAG_LENGTH = 64;
+    static final int MAX_METADATA_BYTES = 4096;
+    static final int MAX_HEADERS = 50;
+    static final String TOO_LARGE = "Le corps de la requête dépasse la taille maximale autorisée.";
 
     private static final Pattern JSON_TYPE = Pattern.compile("(?i)application/json\\s*(;.*)?");
+    // RFC 5322 field-name: printable ASCII but ':'; the client's own headers start with X-
+    private static final Pattern X_HEADER = Pattern.compile("(?i)X-[\\x21-\\x39\\x3B-\\x7E]{1,76}");
+    private static final Set<String> LIST_HEADERS = Set.of("list-unsubscribe", "list-unsubscribe-post");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private final Set<String> allowedDomains;
+    private final MessagePolicy policy;
 
+    /** Any recipient domain, the default sender and limits: for tests. */
     public MessageValidator() {
-        this(Set.of());
+        this(MessagePolicy.defaults("camel-mailer@localhost"));
     }
 
-    /**
-     * With a recipient allow-list (MAILER_ALLOWED_RECIPIENT_DOMAINS): other domains get 403. Empty: any.
-     * Domains are compared in their ASCII form, so {@code müller.example} listed allows {@code xn--mller-kva.example}.
-     */
+    /** With a recipient allow-list (MAILER_ALLOWED_RECIPIENT_DOMAINS): other domains get 403. Empty: any. */
     public MessageValidator(Set<String> allowedDomains) {
-        this.allowedDomains = allowedDomains.stream().map(String::strip).filter(d -> !d.isEmpty())
-                .map(EmailAddress::asciiDomain).collect(Collectors.toUnmodifiableSet());
+        this(MessagePolicy.of(allowedDomains, "camel-mailer@localhost", Set.of(), MessagePolicy.DEFAULT_MAX_RECIPIENTS,
+                MessagePolicy.DEFAULT_MAX_MESSAGE_SIZE, MessagePolicy.DEFAULT_MAX_BODY_SIZE,
+                MessagePolicy.DEFAULT_MAX_BATCH));
+    }
+
+    public MessageValidator(MessagePolicy policy) {
+        this.policy = policy;
     }
 
     /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
@@ -60,14 +83,14 @@ public final class MessageValidator {
         return check(body == null ? null : utf8(body), contentType);
     }
 
-    private static void requireJson(String contentType) {
+    static void requireJson(String contentType) {
         if (contentType == null || !JSON_TYPE.matcher(contentType).matches()) {
             throw new InvalidRequestException(415, "Le corps de la requête doit être du JSON (Content-Type: application/json).");
         }
     }
 
     /** Strict: bytes that are not UTF-8 are refused, not silently replaced by U+FFFD in the mail. */
-    private static String utf8(byte[] body) {
+    static String utf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
@@ -80,37 +103,115 @@ public final class MessageValidator {
     public MailTask check(String body, String contentType) {
         requireJson(contentType);
         JsonNode root = parse(body);
-        String destinataire = requiredText(root, "destinataire");
-        String sujet = requiredText(root, "sujet");
-        String message = requiredText(root, "message");
+        // the server takes bodies big enough for attachments; the rest of a message keeps the small limit
+        if (body.length() > policy.maxBodySize() && restSize(root) > policy.maxBodySize()) {
+            throw new InvalidRequestException(413, TOO_LARGE);
+        }
+        return read(root);
+    }
+
+    /**
+     * {@code POST /messages/batch}: an object with a {@code messages} array of at most MAILER_BATCH_MAX messages, each
+     * read as {@link #read} reads one (its refusal kept by its index, not thrown: the valid ones still go).
+     */
+    public Batch batch(@Header(Exchange.CONTENT_TYPE) String contentType, Message request) {
+        int maxItems = policy.maxBatch();
+        requireJson(contentType);
+        byte[] body = request.getBody(byte[].class);
+        JsonNode root = parse(body == null ? null : utf8(body));
+        JsonNode messages = root.get("messages");
+        if (messages == null || !messages.isArray()) {
+            throw new InvalidRequestException("Le corps doit être un objet avec un tableau 'messages'.");
+        }
+        if (messages.isEmpty()) {
+            throw new InvalidRequestException("Le tableau 'messages' doit avoir au moins un message.");
+        }
+        if (messages.size() > maxItems) {
+            throw new InvalidRequestException(413, "Le tableau 'messages' a " + messages.size()
+                    + " messages, au plus " + maxItems + " (MAILER_BATCH_MAX).");
+        }
+        List<Batch.Item> items = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            try {
+                JsonNode message = messages.get(i);
+                if (message.isObject() && restSize(message) > policy.maxBodySize()) {
+                    throw new InvalidRequestException(413, TOO_LARGE);
+                }
+                items.add(new Batch.Item(i, read(message), null));
+            } catch (InvalidRequestException e) {
+                items.add(new Batch.Item(i, null, e));
+            }
+        }
+        return new Batch(items);
+    }
+
+    /** The size of {@code message} in JSON but its attachments' content. */
+    static long restSize(JsonNode message) {
+        JsonNode attachments = message.get("attachments");
+        if (attachments == null || !attachments.isArray()) {
+            return message.toString().length();
+        }
+        ObjectNode rest = message.deepCopy();
+        for (JsonNode attachment : rest.withArray("attachments")) {
+            if (attachment instanceof ObjectNode item) {
+                item.remove("content");
+            }
+        }
+        return rest.toString().length();
+    }
+
+    /** One message object (a request's body, or an item of a batch) as a task with a fresh id. */
+    public MailTask read(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new InvalidRequestException("Un message doit être un objet JSON.");
+        }
+        String toField = alias(root, "destinataire", "to");
+        String subjectField = alias(root, "sujet", "subject");
+        String textField = alias(root, "message", "text");
+        // presence first, in the Flask mailer's order, then each field's content
+        if (toField == null) {
+            throw new InvalidRequestException(required("destinataire"));
+        }
+        if (!root.get(toField).isArray()) {
+            requiredText(root, toField);
+        }
+        if (subjectField == null) {
+            throw new InvalidRequestException(required("sujet"));
+        }
+        String subject = requiredText(root, subjectField);
+        String text = textField == null ? null : requiredText(root, textField);
+        String html = optionalText(root, "html");
+        if (text == null && html == null) {
+            throw new InvalidRequestException(required("message"));
+        }
         boolean enhance = optionalBoolean(root, "enhance_content");
-
-        noLineBreak("destinataire", destinataire);
-        noLineBreak("sujet", sujet);
-        if (sujet.length() > MAX_SUBJECT_LENGTH) {
-            throw new InvalidRequestException("Le champ 'sujet' dépasse " + MAX_SUBJECT_LENGTH + " caractères.");
+        if (enhance && html != null) {
+            throw new InvalidRequestException("Les champs 'enhance_content' et 'html' ne vont pas ensemble : "
+                    + "enhance_content fait le HTML à partir du texte, et ce message a déjà le sien.");
         }
-        EmailAddress recipient;
-        try {
-            recipient = EmailAddress.parse(destinataire);
-        } catch (InvalidAddressException e) {
-            throw new InvalidRequestException(
-                    "Le champ 'destinataire' doit être une seule adresse e-mail valide : " + e.raison() + ".");
+        if (!root.get(toField).isArray()) {
+            noLineBreak(toField, root.get(toField).textValue());
         }
-        if (!allowedDomains.isEmpty() && !allowed(recipient.domain())) {
-            throw new InvalidRequestException(403, "Ce domaine de destinataire n'est pas autorisé.");
+        subject(subjectField, subject);
+        List<String> to = recipients(root, toField, true);
+        List<String> cc = recipients(root, "cc", false);
+        List<String> bcc = recipients(root, "bcc", false);
+        int count = to.size() + cc.size() + bcc.size();
+        if (count > policy.maxRecipients()) {
+            throw tooManyRecipients(count);
         }
-        // the normalised form: the name as written, the domain in punycode; a bare address stays bare
-        return new MailTask(UUID.randomUUID().toString(), recipient.text(), sujet, message, enhance, 0,
-                Instant.now().toString());
+        List<Attachment> attachments = AttachmentReader.read(root.get("attachments"), policy.maxMessageSize());
+        return new MailTask(UUID.randomUUID().toString(), to, cc, bcc, replyTo(root), from(root), subject, text, html,
+                headers(root), attachments, tags(root), metadata(root), null, enhance, 0, Instant.now().toString(),
+                false);
     }
 
-    /** The domain itself or one of its subdomains (both ASCII, lower case). */
-    private boolean allowed(String domain) {
-        return allowedDomains.stream().anyMatch(d -> domain.equals(d) || domain.endsWith("." + d));
+    private InvalidRequestException tooManyRecipients(int count) {
+        return new InvalidRequestException("Trop de destinataires : " + count + " (to, cc et bcc), au plus "
+                + policy.maxRecipients() + " (MAILER_MAX_RECIPIENTS).");
     }
 
-    private static JsonNode parse(String body) {
+    static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
             throw new InvalidRequestException("Le corps de la requête est vide : un objet JSON est attendu.");
         }
@@ -126,10 +227,200 @@ public final class MessageValidator {
         return root;
     }
 
+    /** The name under which the field was given, or null; both names at once is a 400 naming both. */
+    private static String alias(JsonNode root, String name, String other) {
+        boolean first = root.has(name);
+        boolean second = root.has(other);
+        if (first && second) {
+            throw new InvalidRequestException("Les champs '" + name + "' et '" + other
+                    + "' sont le même champ : donnez-en un seul.");
+        }
+        return first ? name : second ? other : null;
+    }
+
+    /** One address or an array of them, each checked, in their normalised forms. */
+    private List<String> recipients(JsonNode root, String field, boolean required) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw new InvalidRequestException(required(field));
+            }
+            return List.of();
+        }
+        if (node.isTextual()) {
+            return List.of(recipient(field, requiredText(root, field)));
+        }
+        if (!node.isArray()) {
+            throw new InvalidRequestException("Le champ '" + field
+                    + "' doit être une adresse ou un tableau d'adresses.");
+        }
+        if (node.isEmpty() && required) {
+            throw new InvalidRequestException("Le champ '" + field + "' doit avoir au moins une adresse.");
+        }
+        if (node.size() > policy.maxRecipients()) {
+            throw tooManyRecipients(node.size());
+        }
+        List<String> addresses = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            String item = field + "[" + i + "]";
+            JsonNode value = node.get(i);
+            if (!value.isTextual()) {
+                throw new InvalidRequestException("Le champ '" + item + "' doit être une chaîne de caractères.");
+            }
+            addresses.add(recipient(item, value.textValue()));
+        }
+        return addresses;
+    }
+
+    private String recipient(String field, String text) {
+        noLineBreak(field, text);
+        EmailAddress address = address(field, text);
+        if (!policy.allowsRecipient(address)) {
+            throw new InvalidRequestException(403, "Ce domaine de destinataire n'est pas autorisé.");
+        }
+        // the normalised form: the name as written, the domain in punycode; a bare address stays bare
+        return address.text();
+    }
+
+    private static EmailAddress address(String field, String text) {
+        try {
+            return EmailAddress.parse(text);
+        } catch (InvalidAddressException e) {
+            throw new InvalidRequestException(
+                    "Le champ '" + field + "' doit être une seule adresse e-mail valide : " + e.raison() + ".");
+        }
+    }
+
+    private static String replyTo(JsonNode root) {
+        String text = optionalText(root, "reply_to");
+        return text == null ? null : address("reply_to", text).text();
+    }
+
+    /** A display name and/or an address the service may send from (403 for any other address). */
+    private String from(JsonNode root) {
+        String text = optionalText(root, "from");
+        if (text == null) {
+            return null;
+        }
+        noLineBreak("from", text);
+        if (text.indexOf('@') < 0) {
+            // a name alone goes with SENDER_EMAIL
+            text = "\"" + text.strip().replace("\\", "\\\\").replace("\"", "\\\"") + "\" <" + policy.sender() + ">";
+        }
+        EmailAddress from = address("from", text);
+        if (!policy.allowsSender(from)) {
+            throw new InvalidRequestException(403, "L'adresse du champ 'from' n'est pas autorisée : seules "
+                    + "SENDER_EMAIL et celles de MAILER_ALLOWED_SENDERS le sont.");
+        }
+        return from.text();
+    }
+
+    private static void subject(String field, String subject) {
+        noLineBreak(field, subject);
+        if (subject.length() > MAX_SUBJECT_LENGTH) {
+            throw new InvalidRequestException("Le champ '" + field + "' dépasse " + MAX_SUBJECT_LENGTH + " caractères.");
+        }
+    }
+
+    /** X-… headers and the two List-Unsubscribe ones; any other name would let a client forge what the service writes. */
+    private static Map<String, String> headers(JsonNode root) {
+        JsonNode node = root.get("headers");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new InvalidRequestException("Le champ 'headers' doit être un objet (nom → valeur).");
+        }
+        if (node.size() > MAX_HEADERS) {
+            throw new InvalidRequestException("Le champ 'headers' a plus de " + MAX_HEADERS + " en-têtes.");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> header = it.next();
+            String name = header.getKey();
+            String field = "headers." + name;
+            if (!X_HEADER.matcher(name).matches() && !LIST_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new InvalidRequestException("L'en-tête '" + printable(name) + "' n'est pas permis dans 'headers' : "
+                        + "seuls les en-têtes X-…, List-Unsubscribe et List-Unsubscribe-Post le sont.");
+            }
+            if (!seen.add(name.toLowerCase(Locale.ROOT))) {
+                throw new InvalidRequestException("L'en-tête '" + name + "' est donné deux fois dans 'headers'.");
+            }
+            if (!header.getValue().isTextual()) {
+                throw new InvalidRequestException("Le champ '" + field + "' doit être une chaîne de caractères.");
+            }
+            String value = header.getValue().textValue();
+            noLineBreak(field, value);
+            if (value.indexOf('\0') >= 0 || value.length() > MAX_SUBJECT_LENGTH) {
+                throw new InvalidRequestException("Le champ '" + field + "' contient un caractère nul ou dépasse "
+                        + MAX_SUBJECT_LENGTH + " caractères.");
+            }
+            headers.put(name, value);
+        }
+        return headers;
+    }
+
+    private static List<String> tags(JsonNode root) {
+        JsonNode node = root.get("tags");
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new InvalidRequestException("Le champ 'tags' doit être un tableau de chaînes.");
+        }
+        if (node.size() > MAX_TAGS) {
+            throw new InvalidRequestException("Le champ 'tags' a plus de " + MAX_TAGS + " étiquettes.");
+        }
+        Set<String> tags = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode tag = node.get(i);
+            String field = "tags[" + i + "]";
+            if (!tag.isTextual() || tag.textValue().isBlank()) {
+                throw new InvalidRequestException("Le champ '" + field + "' doit être une chaîne non vide.");
+            }
+            String value = tag.textValue().strip();
+            if (value.length() > MAX_TAG_LENGTH || value.codePoints().anyMatch(Character::isISOControl)) {
+                throw new InvalidRequestException("Le champ '" + field + "' doit tenir en " + MAX_TAG_LENGTH
+                        + " caractères, sans caractère de contrôle.");
+            }
+            tags.add(value);
+        }
+        return List.copyOf(tags);
+    }
+
+    private static Map<String, String> metadata(JsonNode root) {
+        JsonNode node = root.get("metadata");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw new InvalidRequestException("Le champ 'metadata' doit être un objet de chaînes.");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isTextual()) {
+                throw new InvalidRequestException("Le champ 'metadata." + entry.getKey()
+                        + "' doit être une chaîne de caractères.");
+            }
+            metadata.put(entry.getKey(), entry.getValue().textValue());
+        }
+        int size = node.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (size > MAX_METADATA_BYTES) {
+            throw new InvalidRequestException("Le champ 'metadata' dépasse " + MAX_METADATA_BYTES + " octets en JSON.");
+        }
+        return metadata;
+    }
+
+    private static String required(String field) {
+        return "Le champ '" + field + "' est requis.";
+    }
+
     private static String requiredText(JsonNode root, String field) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
-            throw new InvalidRequestException("Le champ '" + field + "' est requis.");
+            throw new InvalidRequestException(required(field));
         }
         if (!node.isTextual()) {
             throw new InvalidRequestException("Le champ '" + field + "' doit être une chaîne de caractères.");
@@ -142,6 +433,12 @@ public final class MessageValidator {
             throw new InvalidRequestException("Le champ '" + field + "' contient un caractère nul.");
         }
         return value;
+    }
+
+    /** Absent or null: null; otherwise as {@link #requiredText}. */
+    private static String optionalText(JsonNode root, String field) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : requiredText(root, field);
     }
 
     private static boolean optionalBoolean(JsonNode root, String field) {
@@ -160,5 +457,11 @@ public final class MessageValidator {
         if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
             throw new InvalidRequestException("Le champ '" + field + "' ne doit pas contenir de retour à la ligne.");
         }
+    }
+
+    /** A refused header name as the answer may quote it: printable ASCII only. */
+    private static String printable(String name) {
+        return name.codePoints().filter(c -> c >= 0x20 && c < 0x7F)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

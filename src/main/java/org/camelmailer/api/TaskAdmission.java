@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
+import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.status.TaskStatusStore;
 import org.slf4j.Logger;
@@ -36,17 +37,21 @@ public final class TaskAdmission {
 
     private final StringRedisTemplate redis;
     private final TaskStatusStore statuses;
+    private final AttachmentStore attachments;
     private final Duration ttl;
     private final Duration pendingWindow;
     private final ObjectMapper json = new ObjectMapper();
 
-    public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, Duration ttl) {
-        this(redis, statuses, ttl, PENDING_WINDOW);
+    public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
+                         Duration ttl) {
+        this(redis, statuses, attachments, ttl, PENDING_WINDOW);
     }
 
-    TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, Duration ttl, Duration pendingWindow) {
+    TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments, Duration ttl,
+                  Duration pendingWindow) {
         this.redis = redis;
         this.statuses = statuses;
+        this.attachments = attachments;
         this.ttl = ttl;
         this.pendingWindow = pendingWindow;
     }
@@ -83,10 +88,12 @@ public final class TaskAdmission {
                 redis.opsForValue().set(redisKey, claim + PENDING, pendingWindow);
             }
         }
-        Admission admission = new Admission(task.taskId(), task.enhanceContent(), false, json.writeValueAsString(task),
-                redisKey, claim);
+        Admission admission = new Admission(task.taskId(), task.enhanceContent(), false, null, redisKey, claim);
         try {
             statuses.queued(task);
+            // the queue entry without the attachments' content, which waits in Redis beside it
+            admission = new Admission(task.taskId(), task.enhanceContent(), false,
+                    json.writeValueAsString(attachments.save(task)), redisKey, claim);
         } catch (RuntimeException e) {
             undo(admission);
             throw e;
@@ -133,6 +140,7 @@ public final class TaskAdmission {
         }
         try {
             statuses.delete(admission.taskId());
+            attachments.delete(admission.taskId());
             if (admission.idempotencyKey() != null) {
                 redis.delete(admission.idempotencyKey());
             }
@@ -141,11 +149,12 @@ public final class TaskAdmission {
         }
     }
 
-    private static String fingerprint(MailTask t) {
-        return sha256(t.destinataire() + '\0' + t.sujet() + '\0' + t.message() + '\0' + t.enhanceContent());
+    /** What the request asked for: the task but its id and time (attachments with their content). */
+    private String fingerprint(MailTask t) throws JsonProcessingException {
+        return sha256(json.writeValueAsString(t.withIdentity(null, null)));
     }
 
-    private static String sha256(String s) {
+    static String sha256(String s) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(s.getBytes(StandardCharsets.UTF_8)));

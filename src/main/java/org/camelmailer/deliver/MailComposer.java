@@ -1,7 +1,18 @@
 package org.camelmailer.deliver;
 
+import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+
+import jakarta.activation.DataHandler;
+import jakarta.mail.Address;
+import jakarta.mail.Part;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.util.ByteArrayDataSource;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -11,12 +22,18 @@ import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.internet.MimeUtility;
 
 import org.apache.camel.Variable;
+import org.camelmailer.message.Attachment;
 import org.camelmailer.message.Enhancement;
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.HeaderText;
 import org.camelmailer.message.MailTask;
 
-/** Deliver stage: turns a queued task (and the optional enhanced HTML) into the one MIME message that SMTP and the outbox both use. */
+/**
+ * Deliver stage: turns a queued task (and the optional enhanced HTML) into the one MIME message that SMTP and the outbox
+ * both use. text/plain alone; multipart/alternative (text, then HTML: the client's own, or Gemini's); inline images
+ * with the HTML in a multipart/related; attachments around it all in a multipart/mixed. The envelope holds every
+ * recipient (to, cc, bcc, each once), the headers To and Cc only.
+ */
 public final class MailComposer {
 
     private static final String UTF_8 = "UTF-8";
@@ -37,29 +54,63 @@ public final class MailComposer {
         return compose(task, enhancement == null ? null : enhancement.html());
     }
 
-    public MimeMessage compose(MailTask task, String html) {
+    public MimeMessage compose(MailTask task, String enhancedHtml) {
         // the sender's domain is a dot-atom (ASCII labels), as a Message-ID's right part must be
         String messageId = "<" + TaskIds.requireSafe(task.taskId()) + "@" + sender.domain() + ">";
         String subject = rejectLineBreaks("subject", task.sujet());
-        EmailAddress recipient = address("recipient", task.destinataire());
-        if (task.message() == null) {
+        if (task.to().isEmpty()) {
+            throw new IllegalArgumentException("a task needs at least one recipient");
+        }
+        String html = enhancedHtml != null ? enhancedHtml : task.html();
+        String text = task.message() != null ? task.message() : html != null ? HtmlText.of(html) : null;
+        if (text == null) {
             throw new IllegalArgumentException("message must not be null");
         }
+        EmailAddress from = task.from() == null ? sender : address("from", task.from());
         try {
-            MimeMessage mime = new FixedIdMimeMessage(session, messageId);
+            FixedIdMimeMessage mime = new FixedIdMimeMessage(session, messageId, envelope(task));
             // Written and folded here rather than by setFrom/setSubject: those leave a non-ASCII name raw when it
             // was parsed from text, an ASCII subject unfolded however long its words, and text that looks like an
             // encoded word as it is (HeaderText encodes all three). Every line stays within 78 characters but one
             // holding a long address or Message-ID, which cannot be folded (under 400 characters).
-            mime.setHeader("From", header("From", sender.toInternetAddress().toString()));
-            mime.setHeader("To", header("To", recipient.toInternetAddress().toString()));
+            mime.setHeader("From", header("From", from.toInternetAddress().toString()));
+            mime.setHeader("To", header("To", addressList("to", task.to())));
+            if (!task.cc().isEmpty()) {
+                mime.setHeader("Cc", header("Cc", addressList("cc", task.cc())));
+            }
+            // bcc recipients are in the envelope only: no Bcc header goes out
+            if (task.replyTo() != null) {
+                mime.setHeader("Reply-To", header("Reply-To", address("reply-to", task.replyTo())
+                        .toInternetAddress().toString()));
+            }
             mime.setHeader("Subject", header("Subject", HeaderText.unstructured(subject)));
+            for (Map.Entry<String, String> extra : task.headers().entrySet()) {
+                mime.setHeader(extra.getKey(), header(extra.getKey(),
+                        HeaderText.unstructured(rejectLineBreaks(extra.getKey(), extra.getValue()))));
+            }
             mime.setSentDate(new Date());
-            if (html == null) {
-                mime.setText(task.message(), UTF_8, "plain");
+            List<Attachment> inline = html == null ? List.of()
+                    : task.attachments().stream().filter(Attachment::inline).toList();
+            List<Attachment> attached = task.attachments().stream().filter(a -> !inline.contains(a)).toList();
+            if (html == null && attached.isEmpty()) {
+                mime.setText(text, UTF_8, "plain");
                 mime.setHeader("Content-Transfer-Encoding", QUOTED_PRINTABLE);
+            } else if (attached.isEmpty()) {
+                mime.setContent(body(text, html, inline));
             } else {
-                mime.setContent(alternative(task.message(), html));
+                MimeMultipart mixed = new MimeMultipart("mixed");
+                MimeBodyPart body = new MimeBodyPart();
+                if (html == null) {
+                    body.setText(text, UTF_8, "plain");
+                    body.setHeader("Content-Transfer-Encoding", QUOTED_PRINTABLE);
+                } else {
+                    body.setContent(body(text, html, inline));
+                }
+                mixed.addBodyPart(body);
+                for (Attachment attachment : attached) {
+                    mixed.addBodyPart(part(attachment, Part.ATTACHMENT));
+                }
+                mime.setContent(mixed);
             }
             mime.saveChanges();
             return mime;
@@ -68,12 +119,41 @@ public final class MailComposer {
         }
     }
 
-    // Plain text first, HTML last: clients show the last alternative they can render.
-    private static MimeMultipart alternative(String text, String html) throws MessagingException {
-        MimeMultipart multipart = new MimeMultipart("alternative");
-        multipart.addBodyPart(textPart(text, "plain"));
-        multipart.addBodyPart(textPart(html, "html"));
-        return multipart;
+    // Plain text first, HTML last: clients show the last alternative they can render. Inline images travel with the
+    // HTML that refers to them, in a multipart/related.
+    private static MimeMultipart body(String text, String html, List<Attachment> inline) throws MessagingException {
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        alternative.addBodyPart(textPart(text, "plain"));
+        if (inline.isEmpty()) {
+            alternative.addBodyPart(textPart(html, "html"));
+            return alternative;
+        }
+        MimeMultipart related = new MimeMultipart("related");
+        related.addBodyPart(textPart(html, "html"));
+        for (Attachment attachment : inline) {
+            related.addBodyPart(part(attachment, Part.INLINE));
+        }
+        MimeBodyPart relatedPart = new MimeBodyPart();
+        relatedPart.setContent(related);
+        alternative.addBodyPart(relatedPart);
+        return alternative;
+    }
+
+    private static MimeBodyPart part(Attachment attachment, String disposition) throws MessagingException {
+        if (attachment.content() == null) {
+            throw new IllegalArgumentException("attachment " + attachment.filename() + " has no content");
+        }
+        MimeBodyPart part = new MimeBodyPart();
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(Base64.getDecoder().decode(attachment.content()),
+                attachment.contentType())));
+        // RFC 2231 for a name that is not ASCII (mail.mime.encodeparameters, on by default)
+        part.setFileName(attachment.filename());
+        part.setDisposition(disposition);
+        part.setHeader("Content-Transfer-Encoding", "base64");
+        if (attachment.contentId() != null) {
+            part.setContentID("<" + attachment.contentId() + ">");
+        }
+        return part;
     }
 
     private static MimeBodyPart textPart(String content, String subtype) throws MessagingException {
@@ -81,6 +161,27 @@ public final class MailComposer {
         part.setText(content, UTF_8, subtype);
         part.setHeader("Content-Transfer-Encoding", QUOTED_PRINTABLE);
         return part;
+    }
+
+    /** Every recipient once (to, cc, bcc), as RCPT TO will name them. */
+    private static Address[] envelope(MailTask task) {
+        Map<String, Address> unique = new LinkedHashMap<>();
+        for (String recipient : task.recipients()) {
+            InternetAddress address = address("recipient", recipient).toInternetAddress();
+            unique.putIfAbsent(address.getAddress().toLowerCase(Locale.ROOT), address);
+        }
+        return unique.values().toArray(Address[]::new);
+    }
+
+    private static String addressList(String what, List<String> addresses) {
+        StringBuilder list = new StringBuilder();
+        for (String text : addresses) {
+            if (list.length() > 0) {
+                list.append(", ");
+            }
+            list.append(address(what, text).toInternetAddress().toString());
+        }
+        return list.toString();
     }
 
     // The same parser as the API's: one address only, so "a@x, b@y" cannot widen the audience, and a task queued

@@ -58,6 +58,10 @@ public final class MailerMetrics {
         accepted.increment();
     }
 
+    public void accepted(int tasks) {
+        accepted.increment(tasks);
+    }
+
     public void sent() {
         sent.increment();
     }

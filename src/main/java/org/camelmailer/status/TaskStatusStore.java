@@ -2,14 +2,18 @@ package org.camelmailer.status;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.queue.TaskQueue;
 import org.camelmailer.queue.TaskRecords;
 
+import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -32,6 +36,8 @@ public final class TaskStatusStore implements TaskRecords {
     private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(
             "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
             + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return 1", Long.class);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StringRedisTemplate redis;
     private final Duration ttl;
@@ -85,9 +91,40 @@ public final class TaskStatusStore implements TaskRecords {
         return List.of("status", PROCESSING, "updated_at", now(), "error", "");
     }
 
+    /** The first record of an accepted task, with what GET /message/{id} shows of the message itself. */
     public void queued(MailTask task) {
-        write(task.taskId(), new String[] {"task_id", task.taskId(), "status", QUEUED, "attempts", "0",
-                "enhanced", "false", "created_at", task.createdAt(), "updated_at", now(), "error", ""});
+        write(task.taskId(), queuedFields(task).toArray(String[]::new));
+    }
+
+    /**
+     * {@link #queued} as commands of a pipeline the caller runs (HSET, then PEXPIRE: a pipeline cannot fall back from
+     * EVALSHA to EVAL as the script call does).
+     */
+    public void queued(RedisOperations<String, String> pipeline, MailTask task) {
+        List<String> fields = queuedFields(task);
+        Map<String, String> hash = new LinkedHashMap<>();
+        for (int i = 0; i < fields.size(); i += 2) {
+            hash.put(fields.get(i), fields.get(i + 1));
+        }
+        pipeline.opsForHash().putAll(key(task.taskId()), hash);
+        pipeline.expire(key(task.taskId()), ttl);
+    }
+
+    private static List<String> queuedFields(MailTask task) {
+        List<String> fields = new ArrayList<>(List.of("task_id", task.taskId(), "status", QUEUED, "attempts", "0",
+                "enhanced", "false", "created_at", task.createdAt(), "updated_at", now(), "error", "",
+                "recipients", Integer.toString(task.recipients().size())));
+        try {
+            if (!task.tags().isEmpty()) {
+                fields.addAll(List.of("tags", JSON.writeValueAsString(task.tags())));
+            }
+            if (!task.metadata().isEmpty()) {
+                fields.addAll(List.of("metadata", JSON.writeValueAsString(task.metadata())));
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return fields;
     }
 
     public void update(String taskId, String status, int attempts, String error) {
@@ -157,7 +194,22 @@ public final class TaskStatusStore implements TaskRecords {
         view.put("updated_at", raw.get("updated_at"));
         Object error = raw.get("error");
         view.put("error", error == null || "".equals(error) ? null : error);
+        // a record written before the message API grew had one recipient, no tags, no metadata
+        view.put("recipients", Integer.parseInt(String.valueOf(raw.getOrDefault("recipients", "1"))));
+        view.put("tags", parsed(raw.get("tags"), List.of()));
+        view.put("metadata", parsed(raw.get("metadata"), Map.of()));
         return view;
+    }
+
+    private static Object parsed(Object stored, Object none) {
+        if (stored == null) {
+            return none;
+        }
+        try {
+            return JSON.readValue(String.valueOf(stored), Object.class);
+        } catch (JsonProcessingException e) {
+            return none;
+        }
     }
 
     private void write(String taskId, String[] fieldsAndValues) {

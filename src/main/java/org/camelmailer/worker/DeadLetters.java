@@ -58,8 +58,7 @@ public final class DeadLetters {
                 continue;
             }
             MailTask dead = JSON.readValue((String) record.get("task"), MailTask.class);
-            MailTask fresh = new MailTask(dead.taskId(), dead.destinataire(), dead.sujet(), dead.message(),
-                    dead.enhanceContent(), 0, dead.createdAt());
+            MailTask fresh = dead.restarted();
             statuses.update(fresh.taskId(), TaskStatusStore.QUEUED, 0, null);
             Object queue = record.get("queue");
             String target = queueKeys.contains(queue) ? (String) queue : queueKeys.get(0);

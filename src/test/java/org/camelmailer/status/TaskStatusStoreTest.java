@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -46,13 +47,16 @@ class TaskStatusStoreTest {
         Map<String, Object> view = store.find("t1");
 
         assertThat(view).containsOnlyKeys("task_id", "status", "attempts", "enhanced", "created_at", "updated_at",
-                "error");
+                "error", "recipients", "tags", "metadata");
         assertThat(view).containsEntry("task_id", "t1")
                 .containsEntry("status", "queued")
                 .containsEntry("attempts", 0)
                 .containsEntry("enhanced", false)
                 .containsEntry("created_at", CREATED_AT)
-                .containsEntry("error", null);
+                .containsEntry("error", null)
+                .containsEntry("recipients", 1)
+                .containsEntry("tags", List.of())
+                .containsEntry("metadata", Map.of());
         assertThat(Instant.parse((String) view.get("updated_at"))).isAfterOrEqualTo(Instant.parse(CREATED_AT));
     }
 
@@ -61,7 +65,8 @@ class TaskStatusStoreTest {
         store.queued(task("t1"));
 
         assertThat(store.find("t1").keySet())
-                .containsExactly("task_id", "status", "attempts", "enhanced", "created_at", "updated_at", "error");
+                .containsExactly("task_id", "status", "attempts", "enhanced", "created_at", "updated_at", "error",
+                        "recipients", "tags", "metadata");
     }
 
     @Test

@@ -27,8 +27,14 @@ import org.subethamail.smtp.server.SMTPServer;
  */
 public final class FaultySmtpServer implements AutoCloseable {
 
-    /** One accepted message: its Message-ID without the angle brackets, its recipients, when it arrived. */
-    public record Delivery(String messageId, List<String> recipients, long nanoTime) {
+    /** One accepted message: its Message-ID without the angle brackets, its envelope recipients, when it arrived. */
+    public record Delivery(String messageId, List<String> recipients, long nanoTime, byte[] raw) {
+
+        /** The message as received, parsed. */
+        public jakarta.mail.internet.MimeMessage parsed() throws jakarta.mail.MessagingException {
+            return new jakarta.mail.internet.MimeMessage(
+                    jakarta.mail.Session.getInstance(new java.util.Properties()), new java.io.ByteArrayInputStream(raw));
+        }
 
         /** The task id, i.e. the left part of {@code <task_id@domain>}. */
         public String taskId() {
@@ -153,7 +159,8 @@ public final class FaultySmtpServer implements AutoCloseable {
 
         @Override
         public String data(InputStream data) throws IOException {
-            String messageId = messageId(new String(data.readAllBytes(), StandardCharsets.ISO_8859_1));
+            byte[] raw = data.readAllBytes();
+            String messageId = messageId(new String(raw, StandardCharsets.ISO_8859_1));
             if (!dataDelay.isZero()) {
                 try {
                     Thread.sleep(dataDelay.toMillis()); // a slow server, not a wait for a condition
@@ -162,7 +169,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                 }
             }
             synchronized (deliveries) {
-                deliveries.add(new Delivery(messageId, List.copyOf(recipients), System.nanoTime()));
+                deliveries.add(new Delivery(messageId, List.copyOf(recipients), System.nanoTime(), raw));
             }
             return null;
         }

@@ -1,0 +1,193 @@
+package org.camelmailer.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
+import org.camelmailer.content.AttachmentStore;
+import org.camelmailer.message.MailTask;
+import org.camelmailer.status.TaskStatusStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * Queues the valid messages of a {@code POST /messages/batch} in one Redis pipeline: every status record, every
+ * attachment content, then one LPUSH of all the tasks per queue (plain, or Gemini's when enhancement is asked and
+ * configured), in the batch's order. The answer lists each item by its index: queued with its task id, or its refusal.
+ * <p>
+ * An {@code Idempotency-Key} covers the whole batch as it covers one message: the same key and the same messages answer
+ * the first answer again (its task ids), and queue nothing; other messages with the key are a 422, and a batch still
+ * being queued under it a 409.
+ */
+public final class BatchAdmission {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchAdmission.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String PENDING = "pending";
+
+    private final StringRedisTemplate redis;
+    private final TaskStatusStore statuses;
+    private final AttachmentStore attachments;
+    private final String plainQueue;
+    private final String enhanceQueue;
+    private final Duration ttl;
+
+    /** {@code enhanceQueue}: null when Gemini is not configured (every task then goes to the plain queue). */
+    public BatchAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
+                          String plainQueue, String enhanceQueue, Duration ttl) {
+        this.redis = redis;
+        this.statuses = statuses;
+        this.attachments = attachments;
+        this.plainQueue = plainQueue;
+        this.enhanceQueue = enhanceQueue;
+        this.ttl = ttl;
+    }
+
+    /** The batch's answer: one result per item, in order, and whether it replays an earlier batch's. */
+    public record Admitted(List<Map<String, Object>> results, int queued, boolean replay) {
+    }
+
+    /** The route's step: queues the batch's valid tasks, or replays the answer given to the same batch and key. */
+    public Admitted admit(@Variable("batch") Batch batch, @Header(TaskAdmission.IDEMPOTENCY_HEADER) String key)
+            throws JsonProcessingException {
+        String redisKey = null;
+        String fingerprint = null;
+        if (key != null && !key.isBlank()) {
+            if (key.length() > 255) {
+                throw new InvalidRequestException("L'en-tête Idempotency-Key dépasse 255 caractères.");
+            }
+            redisKey = "mailer:idem:batch:" + TaskAdmission.sha256(key);
+            fingerprint = fingerprint(batch);
+            Admitted earlier = replay(redisKey, fingerprint);
+            if (earlier != null) {
+                return earlier;
+            }
+        }
+        List<Map<String, Object>> results = new ArrayList<>(batch.items().size());
+        List<MailTask> tasks = new ArrayList<>();
+        for (Batch.Item item : batch.items()) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("index", item.index());
+            if (item.task() != null) {
+                result.put("status", "queued");
+                result.put("task_id", item.task().taskId());
+                tasks.add(item.task());
+            } else {
+                result.put("status", "error");
+                result.put("code", item.refusal().status());
+                result.put("message", item.refusal().getMessage());
+            }
+            results.add(result);
+        }
+        try {
+            queue(tasks);
+        } catch (RuntimeException e) {
+            undo(tasks, redisKey);
+            throw e;
+        }
+        if (redisKey != null) {
+            confirm(redisKey, fingerprint, results);
+        }
+        return new Admitted(results, tasks.size(), false);
+    }
+
+    private void queue(List<MailTask> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        List<String> plain = new ArrayList<>(tasks.size());
+        List<String> enhanced = new ArrayList<>();
+        redis.executePipelined(new SessionCallback<Object>() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object execute(RedisOperations operations) throws DataAccessException {
+                RedisOperations<String, String> pipeline = operations;
+                try {
+                    for (MailTask task : tasks) {
+                        statuses.queued(pipeline, task);
+                        String entry = JSON.writeValueAsString(attachments.save(pipeline, task));
+                        (task.enhanceContent() && enhanceQueue != null ? enhanced : plain).add(entry);
+                    }
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+                if (!plain.isEmpty()) {
+                    pipeline.opsForList().leftPushAll(plainQueue, plain);
+                }
+                if (!enhanced.isEmpty()) {
+                    pipeline.opsForList().leftPushAll(enhanceQueue, enhanced);
+                }
+                return null;
+            }
+        });
+    }
+
+    /** Best effort, after the pipeline failed: what it may have written is removed (or expires with its TTL). */
+    private void undo(List<MailTask> tasks, String redisKey) {
+        try {
+            for (MailTask task : tasks) {
+                statuses.delete(task.taskId());
+                attachments.delete(task.taskId());
+            }
+            if (redisKey != null) {
+                redis.delete(redisKey);
+            }
+        } catch (RuntimeException e) {
+            // Redis is down: the records expire with their TTL
+        }
+    }
+
+    /** Null for a fresh key (now claimed as pending); the earlier answer for the same batch; 409 or 422 otherwise. */
+    private Admitted replay(String redisKey, String fingerprint) throws JsonProcessingException {
+        Boolean fresh = redis.opsForValue().setIfAbsent(redisKey, fingerprint + " " + PENDING,
+                TaskAdmission.PENDING_WINDOW);
+        if (Boolean.TRUE.equals(fresh)) {
+            return null;
+        }
+        String earlier = redis.opsForValue().get(redisKey);
+        if (earlier == null) {
+            redis.opsForValue().set(redisKey, fingerprint + " " + PENDING, TaskAdmission.PENDING_WINDOW);
+            return null;
+        }
+        int space = earlier.indexOf(' ');
+        if (space < 0 || !earlier.substring(0, space).equals(fingerprint)) {
+            throw new InvalidRequestException(422, "Cette Idempotency-Key a déjà servi pour une autre demande.");
+        }
+        String rest = earlier.substring(space + 1);
+        if (PENDING.equals(rest)) {
+            throw new InvalidRequestException(409,
+                    "Une demande avec cette Idempotency-Key est en cours de mise en file d'attente : réessayez.", 1);
+        }
+        return new Admitted(JSON.readValue(rest, new TypeReference<>() { }), 0, true);
+    }
+
+    private void confirm(String redisKey, String fingerprint, List<Map<String, Object>> results) {
+        try {
+            redis.opsForValue().set(redisKey, fingerprint + " " + JSON.writeValueAsString(results), ttl);
+        } catch (RuntimeException | JsonProcessingException e) {
+            LOG.warn("a batch is queued but its Idempotency-Key could not be confirmed ({}): a retry with the key "
+                    + "within {} gets 409", e.getMessage(), TaskAdmission.PENDING_WINDOW);
+        }
+    }
+
+    /** The messages as asked (ids and times aside), refusals by their text: the same batch gives the same print. */
+    private static String fingerprint(Batch batch) throws JsonProcessingException {
+        StringBuilder all = new StringBuilder();
+        for (Batch.Item item : batch.items()) {
+            all.append(item.task() != null ? JSON.writeValueAsString(item.task().withIdentity(null, null))
+                    : "refused " + item.refusal().getMessage()).append('\n');
+        }
+        return TaskAdmission.sha256(all.toString());
+    }
+}

@@ -1,0 +1,244 @@
+package org.camelmailer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeUtility;
+import org.camelmailer.support.FaultySmtpServer;
+import org.camelmailer.support.Json;
+import org.camelmailer.support.RedisServerExtension;
+import org.camelmailer.support.RunningMailer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The message API through the running service to a real SMTP server (SubEthaSMTP), the delivered MIME parsed:
+ * recipients with their envelope, HTML, attachments, inline images, the client's headers; and each refusal.
+ */
+class MessageApiTest {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
+    static FaultySmtpServer smtp;
+    static RunningMailer mailer;
+
+    @BeforeAll
+    static void start() {
+        smtp = new FaultySmtpServer();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("REDIS_URL", redis.url());
+        env.put("SMTP_SERVER", "127.0.0.1");
+        env.put("SMTP_PORT", Integer.toString(smtp.port()));
+        env.put("SMTP_SECURITY", "none");
+        env.put("SENDER_EMAIL", "Mailer <mailer@corp.internal>");
+        env.put("MAILER_ALLOWED_SENDERS", "ventes@corp.internal, Support <support@corp.internal>");
+        env.put("MAILER_MAX_RECIPIENTS", "5");
+        env.put("MAILER_MAX_MESSAGE_SIZE", "400000");
+        env.put("MAILER_MAX_BODY_SIZE", "8192");
+        mailer = RunningMailer.start(env);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        mailer.close();
+        smtp.close();
+    }
+
+    private static String accepted(Map<String, Object> message) {
+        var r = mailer.postJson(Json.of(message));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return (String) Json.parse(r.body()).get("task_id");
+    }
+
+    private static FaultySmtpServer.Delivery delivered(String taskId) {
+        await().atMost(Duration.ofSeconds(15)).until(() -> smtp.deliveries().stream()
+                .anyMatch(d -> d.taskId().equals(taskId)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(taskId).get("status")));
+        return smtp.deliveries().stream().filter(d -> d.taskId().equals(taskId)).findFirst().orElseThrow();
+    }
+
+    private static Map<String, Object> status(String taskId) {
+        return Json.parse(mailer.get("/message/" + taskId).body());
+    }
+
+    private static Map<String, Object> message(Object... fieldsAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < fieldsAndValues.length; i += 2) {
+            m.put((String) fieldsAndValues[i], fieldsAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void should_send_to_every_recipient_with_bcc_in_the_envelope_only() throws Exception {
+        String id = accepted(message(
+                "to", List.of("Alice Martin <alice@example.test>", "bob@corp.internal"),
+                "cc", "Zoé Dupont <zoe@xn--mller-kva.example>",
+                "bcc", List.of("audit@localhost"),
+                "reply_to", "Équipe Support <support@corp.internal>",
+                "from", "Service Ventes <ventes@corp.internal>",
+                "subject", "Offre d'été",
+                "text", "Bonjour à tous",
+                "headers", Map.of("X-Campaign", "été-2026", "List-Unsubscribe", "<mailto:unsub@corp.internal>",
+                        "List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+                "tags", List.of("promo", "été"),
+                "metadata", Map.of("client", "42", "source", "crm")));
+
+        FaultySmtpServer.Delivery delivery = delivered(id);
+        MimeMessage mail = delivery.parsed();
+
+        assertThat(delivery.recipients()).containsExactly("alice@example.test", "bob@corp.internal",
+                "zoe@xn--mller-kva.example", "audit@localhost");
+        assertThat(mail.getHeader("Bcc")).isNull();
+        assertThat(new String(delivery.raw(), "ISO-8859-1")).doesNotContain("audit@localhost");
+        assertThat(mail.getRecipients(MimeMessage.RecipientType.TO)).extracting(a -> ((InternetAddress) a).getPersonal())
+                .containsExactly("Alice Martin", null);
+        assertThat(((InternetAddress) mail.getRecipients(MimeMessage.RecipientType.CC)[0]).getPersonal())
+                .isEqualTo("Zoé Dupont");
+        assertThat(mail.getHeader("Cc")[0]).contains("=?UTF-8?").doesNotContain("Zoé");
+        assertThat(((InternetAddress) mail.getReplyTo()[0]).getAddress()).isEqualTo("support@corp.internal");
+        assertThat(((InternetAddress) mail.getReplyTo()[0]).getPersonal()).isEqualTo("Équipe Support");
+        assertThat(((InternetAddress) mail.getFrom()[0]).getAddress()).isEqualTo("ventes@corp.internal");
+        assertThat(((InternetAddress) mail.getFrom()[0]).getPersonal()).isEqualTo("Service Ventes");
+        assertThat(mail.getSubject()).isEqualTo("Offre d'été");
+        assertThat(MimeUtility.decodeText(mail.getHeader("X-Campaign")[0])).isEqualTo("été-2026");
+        assertThat(mail.getHeader("List-Unsubscribe")).containsExactly("<mailto:unsub@corp.internal>");
+        assertThat(mail.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+
+        Map<String, Object> status = status(id);
+        assertThat(status).containsEntry("recipients", 4).containsEntry("tags", List.of("promo", "été"))
+                .containsEntry("metadata", Map.of("client", "42", "source", "crm"));
+    }
+
+    @Test
+    void should_send_html_with_its_text_or_one_derived_from_it() throws Exception {
+        String both = accepted(message("to", "alice@example.org", "subject", "Deux", "text", "Texte à moi",
+                "html", "<p>Le <b>HTML</b></p>"));
+        String htmlOnly = accepted(message("destinataire", "alice@example.org", "sujet", "Seul",
+                "html", "<h1>Titre</h1><p>Voir <a href=\"https://example.org/x\">le site</a> &amp; co</p>"
+                        + "<ul><li>un</li><li>deux</li></ul><script>alert(1)</script>"));
+
+        MimeMessage first = delivered(both).parsed();
+        assertThat(first.getContentType()).startsWith("multipart/alternative");
+        Multipart parts = (Multipart) first.getContent();
+        assertThat(parts.getBodyPart(0).getContentType()).startsWith("text/plain");
+        assertThat(parts.getBodyPart(0).getContent()).isEqualTo("Texte à moi");
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("text/html");
+        assertThat(parts.getBodyPart(1).getContent()).isEqualTo("<p>Le <b>HTML</b></p>");
+
+        Multipart derived = (Multipart) delivered(htmlOnly).parsed().getContent();
+        assertThat(((String) derived.getBodyPart(0).getContent()).replace("\r\n", "\n"))
+                .isEqualTo("Titre\n\nVoir le site (https://example.org/x) & co\n\n- un\n- deux");
+    }
+
+    @Test
+    void should_attach_files_byte_for_byte_and_inline_images_in_a_related_part() throws Exception {
+        byte[] pdf = new byte[300_000];
+        new Random(7).nextBytes(pdf);
+        byte[] png = new byte[2_000];
+        new Random(8).nextBytes(png);
+        String b64 = Base64.getMimeEncoder().encodeToString(pdf); // line-wrapped, as the base64 tool writes it
+        String id = accepted(message("to", "alice@example.org", "subject", "Rapport", "text", "Ci-joint",
+                "html", "<p>Logo : <img src=\"cid:logo\"></p>",
+                "attachments", List.of(
+                        Map.of("filename", "../../etc/rapport d'été.pdf", "content", b64),
+                        Map.of("filename", "logo.png", "content", Base64.getEncoder().encodeToString(png),
+                                "content_id", "logo"))));
+
+        MimeMessage mail = delivered(id).parsed();
+        assertThat(mail.getContentType()).startsWith("multipart/mixed");
+        Multipart mixed = (Multipart) mail.getContent();
+        assertThat(mixed.getCount()).isEqualTo(2);
+        Multipart alternative = (Multipart) mixed.getBodyPart(0).getContent();
+        assertThat(mixed.getBodyPart(0).getContentType()).startsWith("multipart/alternative");
+        assertThat(alternative.getBodyPart(1).getContentType()).startsWith("multipart/related");
+        Multipart related = (Multipart) alternative.getBodyPart(1).getContent();
+        assertThat(related.getBodyPart(0).getContentType()).startsWith("text/html");
+        BodyPart logo = related.getBodyPart(1);
+        assertThat(logo.getContentType()).startsWith("image/png");
+        assertThat(logo.getHeader("Content-ID")).containsExactly("<logo>");
+        assertThat(logo.getDisposition()).isEqualTo(Part.INLINE);
+        assertThat(bytes(logo)).isEqualTo(png);
+
+        BodyPart attachment = mixed.getBodyPart(1);
+        assertThat(attachment.getDisposition()).isEqualTo(Part.ATTACHMENT);
+        assertThat(attachment.getContentType()).startsWith("application/pdf");
+        assertThat(MimeUtility.decodeText(attachment.getFileName())).isEqualTo("rapport d'été.pdf");
+        assertThat(String.join("", attachment.getHeader("Content-Disposition"))).contains("filename*=");
+        assertThat(bytes(attachment)).isEqualTo(pdf);
+        // the content waited beside the queue entry, and is gone once the task is sent
+        await().atMost(Duration.ofSeconds(5)).until(() -> !redis.redis().hasKey("mailer:content:" + id));
+    }
+
+    private static byte[] bytes(Part part) throws Exception {
+        try (InputStream in = part.getInputStream(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            in.transferTo(out);
+            return out.toByteArray();
+        }
+    }
+
+    @Test
+    void should_refuse_each_bad_message_with_a_json_error_and_queue_nothing() {
+        String tooBig = Base64.getEncoder().encodeToString(new byte[400_001]);
+        List<Object[]> cases = new ArrayList<>(List.of(
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                        "headers", Map.of("Received", "forged")), 400, "Received"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                        "headers", Map.of("Bcc", "x@example.org")), 400, "Bcc"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                        "from", "boss@corp.internal"), 403, "'from'"},
+                new Object[] {message("to", List.of("a@x.org", "b@x.org", "c@x.org"), "cc", List.of("d@x.org", "e@x.org"),
+                        "bcc", "f@x.org", "subject", "s", "text", "t"), 400, "6"},
+                new Object[] {message("to", List.of(), "subject", "s", "text", "t"), 400, "'to'"},
+                new Object[] {message("to", "a@example.org", "cc", List.of("ok@example.org", "pas une adresse"),
+                        "subject", "s", "text", "t"), 400, "cc[1]"},
+                new Object[] {message("destinataire", "a@example.org", "to", "b@example.org", "subject", "s",
+                        "text", "t"), 400, "'destinataire' et 'to'"},
+                new Object[] {message("to", "a@example.org", "sujet", "s", "subject", "s", "text", "t"), 400,
+                        "'sujet' et 'subject'"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "html", "<p>x</p>",
+                        "enhance_content", true), 400, "'html'"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                        "attachments", List.of(Map.of("filename", "a.bin", "content", "pas du base64!"))), 400,
+                        "attachments[0].content"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                        "attachments", List.of(Map.of("filename", "a.bin", "content", tooBig))), 413,
+                        "MAILER_MAX_MESSAGE_SIZE"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "x".repeat(9000)), 413,
+                        "taille maximale"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                        "tags", List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")), 400, "'tags'"},
+                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                        "metadata", Map.of("n", 42)), 400, "metadata.n"},
+                new Object[] {message("to", "a@example.org", "subject", "s"), 400, "'message'"}));
+        Long queuedBefore = redis.redis().opsForList().size("mailer:queue");
+        for (Object[] c : cases) {
+            var r = mailer.postJson(Json.of(c[0]));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(c[1]);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("json"));
+            Map<String, Object> body = Json.parse(r.body());
+            assertThat(body.get("status")).isEqualTo("error");
+            assertThat((String) body.get("message")).as(r.body()).contains((String) c[2]);
+        }
+        assertThat(redis.redis().opsForList().size("mailer:queue")).isEqualTo(queuedBefore);
+        assertThat(redis.redis().keys("mailer:content:*")).isEmpty();
+    }
+}
