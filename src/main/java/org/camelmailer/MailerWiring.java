@@ -1,6 +1,7 @@
 package org.camelmailer;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ import org.camelmailer.observe.DeliveryHealthCheck;
 import org.camelmailer.observe.MailerMetrics;
 import org.camelmailer.observe.RedisHealthCheck;
 import org.camelmailer.observe.WorkerHealthCheck;
+import org.camelmailer.template.TemplateStore;
 import org.camelmailer.redis.RedisBootstrap;
 import org.camelmailer.enhance.GeminiEndpoint;
 import org.camelmailer.worker.Queues;
@@ -202,6 +204,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL)));
+        TemplateStore templates = templateStore();
+        registry.bind("templateStore", templates);
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 // no count unless set: MAILER_RETRY_MAX_AGE decides, as an MTA's queue lifetime does
@@ -313,6 +317,16 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         // created as needed; Camel's shared pool of 10 would cap the calls after a wait at 10
         registry.bind(GeminiRoutes.RETRY_THREADS, context.getExecutorServiceManager()
                 .newScheduledThreadPool(this, "gemini-retry", geminiConcurrency()));
+    }
+
+    /** templates/ (MAILER_TEMPLATES_DIR), read at each message like routes/ at start: a folder yet to be made will do. */
+    private TemplateStore templateStore() {
+        Path dir = Path.of(settings.get(Setting.MAILER_TEMPLATES_DIR));
+        if (role().serves() && !Files.isDirectory(dir)) {
+            LOG.info("MAILER_TEMPLATES_DIR={}: no such folder ({}): no template until one is made there",
+                    settings.get(Setting.MAILER_TEMPLATES_DIR), dir.toAbsolutePath());
+        }
+        return new TemplateStore(dir);
     }
 
     /** The service's Java DSL routes for this role (its YAML routes are chosen by file, see {@link Role}). */
