@@ -32,6 +32,7 @@ import org.camelmailer.api.HttpStart;
 import org.camelmailer.api.MessageValidator;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
+import org.camelmailer.api.TemplatesApi;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
 import org.camelmailer.deliver.PooledMailSender;
@@ -206,6 +207,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL)));
         TemplateStore templates = templateStore();
         registry.bind("templateStore", templates);
+        registry.bind("templatesApi", new TemplatesApi(templates));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 // no count unless set: MAILER_RETRY_MAX_AGE decides, as an MTA's queue lifetime does
