@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,10 +59,11 @@ import com.github.mustachejava.codes.ValueCode;
  * the names a request may give at top level: values and section names outside sections, and those inside inverted
  * sections.
  *
- * <p>Edits: each render looks at the last-modified time and size of the template's files (three {@code stat}s, no
- * read) and compiles a file again only when they changed, so an edited or added file is used by the next message
- * with no restart, and an unchanged one is neither read nor compiled; a file that does not compile is remembered
- * the same way, so it is not compiled again for each message either.
+ * <p>Edits: each render looks at the last-modified time, size and inode of the template's files (three {@code stat}s,
+ * no read; the inode catches an editor's save by rename within the clock's tick) and compiles a file again only
+ * when they changed, so an edited or added file is used by the next message with no restart, and an unchanged one
+ * is neither read nor compiled; a file that does not compile is remembered the same way, so it is not compiled
+ * again for each message either.
  *
  * <p>Why the engine and not {@code mustache:} endpoints: this uses mustache.java, the engine camel-mustache ships,
  * with the same {@link DefaultMustacheFactory} (same syntax, same HTML escaping) as its endpoints, but called
@@ -108,7 +110,7 @@ public final class TemplateStore {
             }
         }
     };
-    /** A part's file as last compiled, by path: used again while its last-modified time and size are the same. */
+    /** A part's file as last compiled, by path: used again while its last-modified time, size and inode are the same. */
     private final ConcurrentMap<Path, Compiled> compiled = new ConcurrentHashMap<>();
 
     /** {@code dir}: the templates folder, relative to the working directory unless absolute; it may not exist (yet). */
@@ -222,7 +224,7 @@ public final class TemplateStore {
         }
         Compiled cached = compiled.get(file);
         if (cached != null && cached.modified().equals(attributes.lastModifiedTime())
-                && cached.size() == attributes.size()) {
+                && cached.size() == attributes.size() && Objects.equals(cached.fileKey(), attributes.fileKey())) {
             return cached;
         }
         // read after the stat: a file changed in between is compiled again at the next render, its time having moved
@@ -236,13 +238,14 @@ public final class TemplateStore {
     private Compiled compile(String name, Part part, Path file, BasicFileAttributes attributes) {
         FileTime modified = attributes.lastModifiedTime();
         long size = attributes.size();
+        Object fileKey = attributes.fileKey();
         String source;
         try {
             source = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (CharacterCodingException e) {
-            return Compiled.broken(modified, size, "le fichier n'est pas en UTF-8.");
+            return Compiled.broken(modified, size, fileKey, "le fichier n'est pas en UTF-8.");
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -260,11 +263,11 @@ public final class TemplateStore {
             Set<String> required = new LinkedHashSet<>();
             Set<String> variables = new TreeSet<>();
             names(mustache.getCodes(), true, true, required, variables);
-            return new Compiled(modified, size, mustache, List.copyOf(required), Set.copyOf(variables), null);
+            return new Compiled(modified, size, fileKey, mustache, List.copyOf(required), Set.copyOf(variables), null);
         } catch (MustacheNotFoundException e) {
-            return Compiled.broken(modified, size, "les partiels ({{> …}}, {{< …}}) ne sont pas pris en charge.");
+            return Compiled.broken(modified, size, fileKey, "les partiels ({{> …}}, {{< …}}) ne sont pas pris en charge.");
         } catch (MustacheException e) {
-            return Compiled.broken(modified, size, e.getMessage());
+            return Compiled.broken(modified, size, fileKey, e.getMessage());
         }
     }
 
@@ -348,12 +351,12 @@ public final class TemplateStore {
         return clean.length() > 64 ? clean.substring(0, 64) + "…" : clean;
     }
 
-    /** One part's file as compiled (or why it does not compile), with the time and size it had then; required in order. */
-    private record Compiled(FileTime modified, long size, Mustache mustache, List<String> required,
+    /** One part's file as compiled (or why it does not compile), with the time, size and inode it had then; required in order. */
+    private record Compiled(FileTime modified, long size, Object fileKey, Mustache mustache, List<String> required,
             Set<String> variables, String problem) {
 
-        static Compiled broken(FileTime modified, long size, String problem) {
-            return new Compiled(modified, size, null, List.of(), Set.of(), problem);
+        static Compiled broken(FileTime modified, long size, Object fileKey, String problem) {
+            return new Compiled(modified, size, fileKey, null, List.of(), Set.of(), problem);
         }
     }
 }

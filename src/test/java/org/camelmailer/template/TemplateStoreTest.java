@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -105,6 +106,21 @@ class TemplateStoreTest {
         // same size on purpose: only the time tells the change
         Files.writeString(text, "v2 {{a}}");
         Files.setLastModifiedTime(text, FileTime.from(Instant.parse("2026-01-01T00:00:01Z")));
+        assertThat(store.render("x", vars("a", "A")).text()).isEqualTo("v2 A");
+    }
+
+    @Test
+    void should_use_a_file_saved_by_rename_with_the_same_time_and_size() throws IOException {
+        FileTime time = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
+        Path text = write("x", "text", "v1 {{a}}");
+        Files.setLastModifiedTime(text, time);
+        assertThat(store.render("x", vars("a", "A")).text()).isEqualTo("v1 A");
+
+        // as editors save: a new file moved over the old one, here within the same tick of the clock
+        Path saved = dir.resolve("x").resolve(".text.mustache.swp");
+        Files.writeString(saved, "v2 {{a}}");
+        Files.setLastModifiedTime(saved, time);
+        Files.move(saved, text, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         assertThat(store.render("x", vars("a", "A")).text()).isEqualTo("v2 A");
     }
 
