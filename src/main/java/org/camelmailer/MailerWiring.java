@@ -1,6 +1,7 @@
 package org.camelmailer;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ import org.camelmailer.api.MessageValidator;
 import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
+import org.camelmailer.api.TemplatesApi;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
 import org.camelmailer.deliver.PooledMailSender;
@@ -65,6 +67,7 @@ import org.camelmailer.observe.DeliveryHealthCheck;
 import org.camelmailer.observe.MailerMetrics;
 import org.camelmailer.observe.RedisHealthCheck;
 import org.camelmailer.observe.WorkerHealthCheck;
+import org.camelmailer.template.TemplateStore;
 import org.camelmailer.redis.RedisBootstrap;
 import org.camelmailer.enhance.GeminiEndpoint;
 import org.camelmailer.worker.Queues;
@@ -200,11 +203,14 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("taskStatusStore", statuses);
         context.addComponent("redis-queue", new RedisQueueComponent());
 
+        TemplateStore templates = templateStore();
+        registry.bind("templateStore", templates);
+        registry.bind("templatesApi", new TemplatesApi(templates));
         registry.bind("messageValidator", new MessageValidator(MessagePolicy.of(
                 list(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS), settings.get(Setting.SENDER_EMAIL),
                 list(Setting.MAILER_ALLOWED_SENDERS), settings.getInt(Setting.MAILER_MAX_RECIPIENTS),
                 settings.getInt(Setting.MAILER_MAX_MESSAGE_SIZE), settings.getInt(Setting.MAILER_MAX_BODY_SIZE),
-                settings.getInt(Setting.MAILER_BATCH_MAX))));
+                settings.getInt(Setting.MAILER_BATCH_MAX)), templates));
         // attachments wait beside their task as long as it may be retried, and as its record lives
         AttachmentStore attachments = new AttachmentStore(redis,
                 statusTtl.plus(settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)));
@@ -332,6 +338,16 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         // created as needed; Camel's shared pool of 10 would cap the calls after a wait at 10
         registry.bind(GeminiRoutes.RETRY_THREADS, context.getExecutorServiceManager()
                 .newScheduledThreadPool(this, "gemini-retry", geminiConcurrency()));
+    }
+
+    /** templates/ (MAILER_TEMPLATES_DIR), read at each message like routes/ at start: a folder yet to be made will do. */
+    private TemplateStore templateStore() {
+        Path dir = Path.of(settings.get(Setting.MAILER_TEMPLATES_DIR));
+        if (role().serves() && !Files.isDirectory(dir)) {
+            LOG.info("MAILER_TEMPLATES_DIR={}: no such folder ({}): no template until one is made there",
+                    settings.get(Setting.MAILER_TEMPLATES_DIR), dir.toAbsolutePath());
+        }
+        return new TemplateStore(dir);
     }
 
     /** The service's Java DSL routes for this role (its YAML routes are chosen by file, see {@link Role}). */

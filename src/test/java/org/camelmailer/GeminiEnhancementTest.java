@@ -125,6 +125,24 @@ class GeminiEnhancementTest {
         assertThat(status).containsEntry("enhanced", true).containsEntry("error", null);
     }
 
+    /** A template rendered at accept time is what Gemini turns into HTML: its HTML part gives way to Gemini's. */
+    @Test
+    void should_enhance_the_rendered_text_of_a_template() throws Exception {
+        gemini.answers(fixture(200, "200-ok.json"));
+        var r = mailer.postJson(Json.of(Map.of("to", "alice@example.org", "template", "welcome",
+                "variables", Map.of("name", "Alice <Martin>", "product", "Acme"), "enhance_content", true)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+
+        MimeMessage mail = received();
+        assertThat(mail.getSubject()).isEqualTo("Bienvenue sur Acme, Alice <Martin> !");
+        MimeMultipart parts = (MimeMultipart) mail.getContent();
+        assertThat((String) parts.getBodyPart(0).getContent()).startsWith("Bonjour Alice <Martin>,");
+        assertThat((String) parts.getBodyPart(1).getContent()).contains("<li>budget validé</li>")
+                .doesNotContain("Votre compte");
+        assertThat(gemini.requests()).anySatisfy(request ->
+                assertThat(request.getBodyAsString()).contains("Bonjour Alice <Martin>,").contains("Votre compte Acme"));
+    }
+
     @Test
     void should_call_gemini_with_the_key_in_a_header_only_and_log_the_exchange_without_it() throws Exception {
         gemini.answers(fixture(200, "200-ok.json"));

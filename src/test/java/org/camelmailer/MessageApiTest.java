@@ -188,6 +188,43 @@ class MessageApiTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> !redis.redis().hasKey("mailer:content:" + id));
     }
 
+    @Test
+    void should_render_a_template_at_accept_time_escaping_html_only() throws Exception {
+        String id = accepted(message("to", "Zoé <zoe@example.org>", "template", "welcome", "variables", Map.of(
+                "name", "Zoé <b>", "product", "Acme & Co", "features", List.of(Map.of("title", "Envoi rapide")))));
+        String overridden = accepted(message("to", "zoe@example.org", "template", "welcome", "subject", "À vous",
+                "variables", Map.of("name", "Zoé", "product", "Acme")));
+
+        MimeMessage mail = delivered(id).parsed();
+        assertThat(mail.getSubject()).isEqualTo("Bienvenue sur Acme & Co, Zoé <b> !");
+        Multipart parts = (Multipart) mail.getContent();
+        assertThat((String) parts.getBodyPart(0).getContent()).contains("Bonjour Zoé <b>,").contains("- Envoi rapide")
+                .contains("Votre compte Acme & Co est prêt.");
+        assertThat((String) parts.getBodyPart(1).getContent()).contains("Bonjour Zoé &lt;b&gt;,")
+                .contains("<strong>Acme &amp; Co</strong>").contains("Envoi rapide");
+        assertThat(delivered(overridden).parsed().getSubject()).isEqualTo("À vous");
+        assertThat(status(id)).containsEntry("recipients", 1);
+    }
+
+    @Test
+    void should_refuse_a_template_it_cannot_render_when_the_message_is_accepted() {
+        Object[][] cases = {
+                {message("to", "a@example.org", "template", "nowhere"), 404, "'nowhere'"},
+                {message("to", "a@example.org", "template", "../routes"), 400, "modèle"},
+                {message("to", "a@example.org", "template", "welcome", "variables", Map.of("name", "A")), 422,
+                        "'product'"},
+                {message("to", "a@example.org", "template", "welcome", "variables", List.of()), 400, "'variables'"},
+                {message("to", "a@example.org", "subject", "s", "text", "t", "variables", Map.of()), 400,
+                        "'template'"},
+                {message("to", "a@example.org", "template", 7), 400, "'template'"},
+        };
+        for (Object[] c : cases) {
+            var r = mailer.postJson(Json.of(c[0]));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(c[1]);
+            assertThat((String) Json.parse(r.body()).get("message")).as(r.body()).contains((String) c[2]);
+        }
+    }
+
     private static byte[] bytes(Part part) throws Exception {
         try (InputStream in = part.getInputStream(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             in.transferTo(out);

@@ -38,6 +38,8 @@ class PackagedServiceIT {
                     .contains("WARN", "REDIS_URL is not set and nothing answers at redis://localhost:6379: started an embedded Redis")
                     .contains("SMTP_SERVER is not set: mails are written to outbox/<task_id>.eml")
                     .contains("GEMINI_API_KEY is not set");
+            // templates/ is read from the working directory, as routes/ is
+            assertThat(mailer.get("/templates").body()).startsWith("{\"templates\":[{\"name\":\"welcome\",");
             // nothing of Vert.x's in the temp dir that a kill -9 would leave behind
             try (var tmp = Files.list(dir.resolve("tmp"))) {
                 assertThat(tmp.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("vertx-cache"));

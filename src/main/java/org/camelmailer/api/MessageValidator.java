@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,9 @@ import org.camelmailer.message.Attachment;
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.InvalidAddressException;
 import org.camelmailer.message.MailTask;
+import org.camelmailer.template.Rendered;
+import org.camelmailer.template.TemplateException;
+import org.camelmailer.template.TemplateStore;
 
 /**
  * Checks a {@code POST /message} body field by field and turns it into a {@link MailTask} with a fresh id.
@@ -57,7 +61,10 @@ public final class MessageValidator {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    private static final TypeReference<Map<String, Object>> VARIABLES = new TypeReference<>() { };
+
     private final MessagePolicy policy;
+    private final TemplateStore templates;
 
     /** Any recipient domain, the default sender and limits: for tests. */
     public MessageValidator() {
@@ -72,7 +79,13 @@ public final class MessageValidator {
     }
 
     public MessageValidator(MessagePolicy policy) {
+        this(policy, null);
+    }
+
+    /** {@code templates}: the store {@code template} names are rendered from (null: none, every name is unknown). */
+    public MessageValidator(MessagePolicy policy, TemplateStore templates) {
         this.policy = policy;
+        this.templates = templates;
     }
 
     /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
@@ -175,13 +188,15 @@ public final class MessageValidator {
         if (!root.get(toField).isArray()) {
             requiredText(root, toField);
         }
-        if (subjectField == null) {
+        String template = optionalText(root, "template");
+        Map<String, Object> variables = variables(root, template);
+        if (subjectField == null && template == null) {
             throw new InvalidRequestException(required("sujet"));
         }
-        String subject = requiredText(root, subjectField);
+        String subject = subjectField == null ? null : requiredText(root, subjectField);
         String text = textField == null ? null : requiredText(root, textField);
         String html = optionalText(root, "html");
-        if (text == null && html == null) {
+        if (text == null && html == null && template == null) {
             throw new InvalidRequestException(required("message"));
         }
         boolean enhance = optionalBoolean(root, "enhance_content");
@@ -192,7 +207,24 @@ public final class MessageValidator {
         if (!root.get(toField).isArray()) {
             noLineBreak(toField, root.get(toField).textValue());
         }
-        subject(subjectField, subject);
+        if (subject != null) {
+            subject(subjectField, subject);
+        }
+        if (template != null) {
+            // rendered now, so what is queued is what is sent; the request's own fields win over the template's
+            Rendered rendered = render(template, variables);
+            subject = subject != null ? subject : rendered.subject();
+            text = text != null ? text : rendered.text();
+            html = html != null || enhance ? html : rendered.html();
+            if (subject == null || subject.isBlank()) {
+                throw new InvalidRequestException("Le champ 'sujet' est requis : le modèle '" + template
+                        + "' n'a pas de sujet.");
+            }
+            if (text == null && html == null) {
+                throw new InvalidRequestException(422, "Le modèle '" + template + "' n'a ni texte ni HTML"
+                        + (enhance ? " à améliorer" : "") + ".");
+            }
+        }
         List<String> to = recipients(root, toField, true);
         List<String> cc = recipients(root, "cc", false);
         List<String> bcc = recipients(root, "bcc", false);
@@ -202,8 +234,34 @@ public final class MessageValidator {
         }
         List<Attachment> attachments = AttachmentReader.read(root.get("attachments"), policy.maxMessageSize());
         return new MailTask(UUID.randomUUID().toString(), to, cc, bcc, replyTo(root), from(root), subject, text, html,
-                headers(root), attachments, tags(root), metadata(root), null, enhance, 0, Instant.now().toString(),
+                headers(root), attachments, tags(root), metadata(root), template, enhance, 0, Instant.now().toString(),
                 false);
+    }
+
+    private Rendered render(String template, Map<String, Object> variables) {
+        if (templates == null) {
+            throw new InvalidRequestException(404, "Le modèle '" + template + "' n'existe pas.");
+        }
+        try {
+            return templates.render(template, variables);
+        } catch (TemplateException e) {
+            throw new InvalidRequestException(e.status(), e.getMessage());
+        }
+    }
+
+    /** {@code variables}: an object, and only with a template. */
+    private static Map<String, Object> variables(JsonNode root, String template) {
+        JsonNode node = root.get("variables");
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (template == null) {
+            throw new InvalidRequestException("Le champ 'variables' ne sert qu'avec 'template'.");
+        }
+        if (!node.isObject()) {
+            throw new InvalidRequestException("Le champ 'variables' doit être un objet (nom → valeur).");
+        }
+        return JSON.convertValue(node, VARIABLES);
     }
 
     private InvalidRequestException tooManyRecipients(int count) {

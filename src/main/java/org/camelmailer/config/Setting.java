@@ -43,6 +43,7 @@ public enum Setting {
     MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", "", Check.listOf(Check.domain())),
     MAILER_RATE_LIMIT("mailer.rate-limit", "", Check.parses(RateLimit::parse)),
     MAILER_ROUTES_RELOAD("mailer.routes-reload", "false", Check.bool()),
+    MAILER_TEMPLATES_DIR("mailer.templates-dir", "templates", Check.required()),
     MAILER_HTTP_HOST("mailer.http.host", "127.0.0.1", Check.resolvable()),
     MAILER_HTTP_PORT("mailer.http.port", "5001", Check.port()),
     MAILER_ALLOWED_HOSTS("mailer.allowed-hosts", "", Check.listOf(Check.host())),

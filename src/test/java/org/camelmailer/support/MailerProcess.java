@@ -35,15 +35,19 @@ public final class MailerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** A fresh working directory with copies of the project's routes, prompts and application.properties. */
+    /** A fresh working directory with copies of the project's routes, prompts, templates and application.properties. */
     public static Path workingDirectory() {
         try {
             Path dir = TempDirs.create("mailer-run");
-            for (String folder : new String[] {"routes", "prompts"}) {
-                Files.createDirectories(dir.resolve(folder));
-                try (var files = Files.list(Path.of(folder))) {
+            for (String folder : new String[] {"routes", "prompts", "templates"}) {
+                try (var files = Files.walk(Path.of(folder))) {
                     for (Path file : files.toList()) {
-                        Files.copy(file, dir.resolve(folder).resolve(file.getFileName()));
+                        Path copy = dir.resolve(file.toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(copy);
+                        } else {
+                            Files.copy(file, copy);
+                        }
                     }
                 }
             }
