@@ -22,6 +22,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import org.camelmailer.api.AdminApi;
 import org.camelmailer.api.AllowedHosts;
+import org.camelmailer.api.schema.OneOfSchemas;
 import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
 import org.camelmailer.config.CorsOrigins;
@@ -224,6 +225,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private void httpEdge(CamelContext context) {
         HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
                 AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)));
+        // GET /openapi.json: a recipient list as "one of" a string or an array (see OneOfSchemas)
+        OneOfSchemas.install();
         try {
             // one HTTP event loop per core, not Camel's single one
             HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());
