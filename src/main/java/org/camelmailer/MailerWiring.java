@@ -17,12 +17,14 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.camelmailer.config.ConfigurationException;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import org.camelmailer.api.AdminApi;
 import org.camelmailer.api.AllowedHosts;
-import org.camelmailer.api.schema.OneOfSchemas;
+import org.camelmailer.api.ApiDocs;
 import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
 import org.camelmailer.config.CorsOrigins;
@@ -225,8 +227,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private void httpEdge(CamelContext context) {
         HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
                 AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)));
-        // GET /openapi.json: a recipient list as "one of" a string or an array (see OneOfSchemas)
-        OneOfSchemas.install();
+        // Swagger UI at /docs on the description the rest DSL gives at /openapi.json
+        ApiDocs.install(CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class));
         try {
             // one HTTP event loop per core, not Camel's single one
             HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());
