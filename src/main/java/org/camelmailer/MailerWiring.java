@@ -18,11 +18,14 @@ import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.CamelContextHelper;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.camelmailer.config.ConfigurationException;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import org.camelmailer.api.AdminApi;
 import org.camelmailer.api.AllowedHosts;
+import org.camelmailer.api.ApiDocs;
 import org.camelmailer.api.ApiKeyGuard;
 import org.camelmailer.api.ApiResponses;
 import org.camelmailer.config.CorsOrigins;
@@ -249,6 +252,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
                 AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)),
                 settings.getInt(Setting.MAILER_MAX_BODY_SIZE));
+        // Swagger UI at /docs on the description the rest DSL gives at /openapi.json
+        ApiDocs.install(CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class));
         try {
             // one HTTP event loop per core, not Camel's single one
             HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());

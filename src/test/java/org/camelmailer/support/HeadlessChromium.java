@@ -36,13 +36,34 @@ public final class HeadlessChromium {
      * origin of a web site ({@code http://evil.example:<port>}), as one fetched from the Internet would.
      */
     public static String dumpDom(String url, Duration timeout, List<String> names) {
+        return load(url, timeout, names).dom();
+    }
+
+    /** A page as Chromium left it: its DOM, and Chromium's log, where the page's console messages are. */
+    public record Page(String dom, String log) {
+
+        /**
+         * What the page wrote to its console: errors, uncaught exceptions and CSP refusals among it (headless Chromium
+         * logs every console line at one level, so a page that should be quiet is checked for none at all).
+         */
+        public List<String> console() {
+            return log.lines().filter(l -> l.contains(":CONSOLE")).toList();
+        }
+    }
+
+    /** {@link #dumpDom}, with Chromium's log (the page's console lines among it). */
+    public static Page load(String url, Duration timeout) {
+        return load(url, timeout, List.of());
+    }
+
+    private static Page load(String url, Duration timeout, List<String> names) {
         try {
             Path profile = TempDirs.create("chromium-profile");
             Path stderr = profile.resolve("chromium.log");
             List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox",
                     "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--user-data-dir=" + profile, "--virtual-time-budget=15000"));
+                    "--user-data-dir=" + profile, "--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0"));
             if (!names.isEmpty()) {
                 command.add("--host-resolver-rules=" + String.join(", ",
                         names.stream().map(n -> "MAP " + n + " 127.0.0.1").toList()));
@@ -70,7 +91,7 @@ public final class HeadlessChromium {
             if (chromium.exitValue() != 0 || dom.isBlank()) {
                 throw new IllegalStateException("chromium exited " + chromium.exitValue() + ": " + Files.readString(stderr));
             }
-            return dom;
+            return new Page(dom, Files.readString(stderr));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
