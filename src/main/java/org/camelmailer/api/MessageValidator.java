@@ -93,7 +93,7 @@ public final class MessageValidator {
         requireJson(contentType);
         // read as bytes only once the type is JSON: a form body is no byte[] to Camel
         byte[] body = request.getBody(byte[].class);
-        return check(body == null ? null : utf8(body), contentType);
+        return check(body == null ? null : utf8(body, policy.maxBodySize()), contentType);
     }
 
     static void requireJson(String contentType) {
@@ -102,7 +102,18 @@ public final class MessageValidator {
         }
     }
 
-    /** Strict: bytes that are not UTF-8 are refused, not silently replaced by U+FFFD in the mail. */
+    /**
+     * Strict: bytes that are not UTF-8 are refused, not silently replaced by U+FFFD in the mail; over {@code limit}
+     * bytes (room only attachments may take) they are refused as too large, as the server refuses other large bodies.
+     */
+    static String utf8(byte[] body, long limit) {
+        try {
+            return utf8(body);
+        } catch (InvalidRequestException e) {
+            throw body.length > limit ? new InvalidRequestException(413, TOO_LARGE) : e;
+        }
+    }
+
     static String utf8(byte[] body) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -115,9 +126,16 @@ public final class MessageValidator {
 
     public MailTask check(String body, String contentType) {
         requireJson(contentType);
-        JsonNode root = parse(body);
-        // the server takes bodies big enough for attachments; the rest of a message keeps the small limit
-        if (body.length() > policy.maxBodySize() && restSize(root) > policy.maxBodySize()) {
+        // the server takes bodies big enough for attachments; the rest of a message keeps the small limit, and a
+        // large body that is no message is refused as too large, as it always was
+        boolean large = body != null && body.length() > policy.maxBodySize();
+        JsonNode root;
+        try {
+            root = parse(body);
+        } catch (InvalidRequestException e) {
+            throw large ? new InvalidRequestException(413, TOO_LARGE) : e;
+        }
+        if (large && restSize(root) > policy.maxBodySize()) {
             throw new InvalidRequestException(413, TOO_LARGE);
         }
         return read(root);
@@ -131,7 +149,12 @@ public final class MessageValidator {
         int maxItems = policy.maxBatch();
         requireJson(contentType);
         byte[] body = request.getBody(byte[].class);
-        JsonNode root = parse(body == null ? null : utf8(body));
+        JsonNode root;
+        try {
+            root = parse(body == null ? null : utf8(body));
+        } catch (InvalidRequestException e) {
+            throw body != null && body.length > policy.maxBodySize() ? new InvalidRequestException(413, TOO_LARGE) : e;
+        }
         JsonNode messages = root.get("messages");
         if (messages == null || !messages.isArray()) {
             throw new InvalidRequestException("Le corps doit être un objet avec un tableau 'messages'.");

@@ -106,6 +106,31 @@ class MessageFieldsTest {
         assertThat(task.attachments().get(1).content()).isEqualTo(b64);
     }
 
+    /** The size is counted, not decoded: it must agree with the JDK's decoder on what it accepts and refuses. */
+    @Test
+    void should_count_base64_as_the_decoder_reads_it() {
+        java.util.Random random = new java.util.Random(3);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ ";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder();
+            int length = random.nextInt(12);
+            for (int i = 0; i < length; i++) {
+                b.append(alphabet.charAt(random.nextInt(n % 2 == 0 ? 64 : alphabet.length())));
+            }
+            if (n % 3 == 0) {
+                b.append("=".repeat(random.nextInt(3)));
+            }
+            String text = b.toString();
+            long expected;
+            try {
+                expected = Base64.getDecoder().decode(text).length;
+            } catch (IllegalArgumentException e) {
+                expected = -1;
+            }
+            assertThat(AttachmentReader.decodedSize(text)).as("'%s'", text).isEqualTo(expected);
+        }
+    }
+
     @Test
     void should_cut_a_long_file_name_keeping_its_extension() {
         assertThat(AttachmentReader.safeFilename("f", "a".repeat(300) + ".pdf"))
