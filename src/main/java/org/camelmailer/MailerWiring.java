@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +35,7 @@ import org.camelmailer.api.BatchAdmission;
 import org.camelmailer.api.MessagePolicy;
 import org.camelmailer.api.MessageValidator;
 import org.camelmailer.content.AttachmentStore;
+import org.camelmailer.content.LargeMessageGate;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
 import org.camelmailer.api.TemplatesApi;
@@ -93,6 +93,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private final String geminiPrompt;
     /** Redis, connected on a thread of its own while Camel initialises (connectInBackground). */
     private CompletableFuture<StringRedisTemplate> redisConnecting;
+    /** The HTTP edge's turns for large requests (MAILER_LARGE_MESSAGES), made with the beans. */
+    private LargeMessageGate largeRequests;
 
     public MailerWiring(Settings settings) {
         this.settings = settings;
@@ -218,6 +220,11 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         AttachmentStore attachments = new AttachmentStore(redis,
                 statusTtl.plus(settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)));
         registry.bind("attachmentStore", attachments);
+        // a few large messages in memory at once, in the API and in the workers each
+        int large = settings.getInt(Setting.MAILER_LARGE_MESSAGES);
+        long smallBody = settings.getInt(Setting.MAILER_MAX_BODY_SIZE);
+        largeRequests = new LargeMessageGate(large, smallBody, Duration.ZERO);
+        registry.bind("largeTasks", new LargeMessageGate(large, smallBody, Duration.ofMinutes(1)));
         registry.bind("rateLimiter", RateLimiter.of(settings.get(Setting.MAILER_RATE_LIMIT)));
         registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, statusTtl));
         registry.bind("batchAdmission", new BatchAdmission(redis, statuses, attachments, Queues.PLAIN,
@@ -251,7 +258,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private void httpEdge(CamelContext context) {
         HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
                 AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)),
-                settings.getInt(Setting.MAILER_MAX_BODY_SIZE));
+                settings.getInt(Setting.MAILER_MAX_BODY_SIZE), largeRequests);
         // Swagger UI at /docs on the description the rest DSL gives at /openapi.json
         ApiDocs.install(CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class));
         try {

@@ -53,6 +53,7 @@ class MessageApiTest {
         env.put("MAILER_MAX_RECIPIENTS", "5");
         env.put("MAILER_MAX_MESSAGE_SIZE", "400000");
         env.put("MAILER_MAX_BODY_SIZE", "8192");
+        env.put("MAILER_LARGE_MESSAGES", "1");
         mailer = RunningMailer.start(env);
     }
 
@@ -223,6 +224,31 @@ class MessageApiTest {
             assertThat(r.statusCode()).as(r.body()).isEqualTo(c[1]);
             assertThat((String) Json.parse(r.body()).get("message")).as(r.body()).contains((String) c[2]);
         }
+    }
+
+    /**
+     * MAILER_LARGE_MESSAGES=1: while one large body is being received, a second gets 503 with Retry-After before its
+     * body is read, a small message still goes through, and once the first is done the second is taken.
+     */
+    @Test
+    void should_take_one_large_message_at_a_time_and_small_ones_meanwhile() throws Exception {
+        String attachment = Base64.getEncoder().encodeToString(new byte[15_000]);
+        String large = Json.of(message("to", "alice@example.org", "subject", "Grand", "text", "x",
+                "attachments", List.of(Map.of("filename", "a.bin", "content", attachment))));
+        try (java.net.Socket slow = new java.net.Socket("127.0.0.1", mailer.uri("/").getPort())) {
+            // headers and the start of a large body: the server holds a turn while it waits for the rest
+            slow.getOutputStream().write(("POST /message HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                    + "\r\nContent-Length: 100000\r\n\r\n{\"to\":").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(5)).until(() -> mailer.postJson(large).statusCode() == 503);
+            var busy = mailer.postJson(large);
+            assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat((String) Json.parse(busy.body()).get("message")).contains("volumineux");
+            accepted(message("to", "alice@example.org", "subject", "Petit", "text", "pendant ce temps"));
+        }
+        // the slow client went away: its turn is given back
+        await().atMost(Duration.ofSeconds(5)).until(() -> mailer.postJson(large).statusCode() == 202);
     }
 
     private static byte[] bytes(Part part) throws Exception {

@@ -78,9 +78,18 @@ public final class ApiResponses {
     }
 
     public void unavailable(Message out, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception e) {
-        LOG.error("request failed: {}", e == null ? "unknown error" : e.toString());
+        LOG.error("request failed: {}", e == null ? "unknown error" : rootCause(e));
         respond(out, 500, body("error",
                 "La demande n'a pas pu être mise en file d'attente (file indisponible). Réessayez plus tard."));
+    }
+
+    /** The innermost cause, which says what failed (Camel wraps it in an exception that only names the exchange). */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
     }
 
     private static Map<String, Object> body(String status, String message) {

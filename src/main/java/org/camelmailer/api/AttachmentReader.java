@@ -42,7 +42,7 @@ final class AttachmentReader {
     private AttachmentReader() {
     }
 
-    /** The attachments with their content (base64 without line breaks); their decoded total over the limit is a 413. */
+    /** The attachments with their bytes; their total over the limit is a 413. */
     static List<Attachment> read(JsonNode node, long maxTotal) {
         if (node == null || node.isNull()) {
             return List.of();
@@ -59,11 +59,8 @@ final class AttachmentReader {
                 throw new InvalidRequestException("Le champ '" + field + "' doit être un objet.");
             }
             String filename = safeFilename(field, text(item, field, "filename", false));
-            String content = BASE64_SPACE.matcher(text(item, field, "content", false)).replaceAll("");
-            long size = decodedSize(content);
-            if (size < 0) {
-                throw new InvalidRequestException("Le champ '" + field + ".content' n'est pas du base64 valide.");
-            }
+            byte[] content = content(item, field);
+            long size = content.length;
             total += size;
             if (total > maxTotal) {
                 throw new InvalidRequestException(413, "Les pièces jointes dépassent " + maxTotal
@@ -92,6 +89,19 @@ final class AttachmentReader {
             attachments.add(new Attachment(filename, type, contentId, size, content));
         }
         return attachments;
+    }
+
+    /** Decoded as {@link MessageTree} read it, or from the text when the node is one (a tree built otherwise). */
+    private static byte[] content(JsonNode item, String field) {
+        JsonNode node = item.get("content");
+        if (node != null && node.isBinary()) {
+            return ((com.fasterxml.jackson.databind.node.BinaryNode) node).binaryValue();
+        }
+        String text = BASE64_SPACE.matcher(text(item, field, "content", false)).replaceAll("");
+        if (decodedSize(text) < 0) {
+            throw new InvalidRequestException("Le champ '" + field + ".content' n'est pas du base64 valide.");
+        }
+        return Base64.getDecoder().decode(text);
     }
 
     /**

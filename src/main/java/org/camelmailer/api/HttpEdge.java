@@ -12,6 +12,7 @@ import org.apache.camel.support.CamelContextHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.camelmailer.config.CorsOrigins;
+import org.camelmailer.content.LargeMessageGate;
 
 /**
  * What the Vert.x HTTP server answers before a request reaches a route, or when none takes it: the Host check (421
@@ -40,12 +41,15 @@ public final class HttpEdge {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
     /** The paths that take attachments, and so bodies over MAILER_MAX_BODY_SIZE. */
     private static final Set<String> MESSAGE_PATHS = Set.of("/message", "/messages/batch");
+    private static final String BUSY = "{\"status\":\"error\",\"message\":"
+            + "\"Trop de messages volumineux en cours : réessayez dans quelques secondes.\"}";
 
     private HttpEdge() {
     }
 
     /** Call once the HTTP server is up, before the routes start. */
-    public static void install(CamelContext context, CorsOrigins origins, AllowedHosts hosts, long bodyLimit) {
+    public static void install(CamelContext context, CorsOrigins origins, AllowedHosts hosts, long bodyLimit,
+                               LargeMessageGate large) {
         VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
         if (router == null) {
             throw new IllegalStateException("no platform-http (Vert.x) server to install CORS on");
@@ -62,12 +66,22 @@ public final class HttpEdge {
             });
         }
         // the server reads bodies as large as a message with its attachments; every other path keeps the small limit
+        // and a message path takes a large body (attachments) only while one of MAILER_LARGE_MESSAGES turns is free:
+        // the server buffers a body whole, and a few 14 MB ones at once would exhaust the heap
         router.route().order(-2).handler(ctx -> {
-            String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && !MESSAGE_PATHS.contains(ctx.normalizedPath()) && tooLong(length, bodyLimit)) {
-                json(ctx, 413, TOO_LARGE);
-            } else {
+            long length = contentLength(ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH));
+            if (!MESSAGE_PATHS.contains(ctx.normalizedPath())) {
+                if (length > bodyLimit) {
+                    json(ctx, 413, TOO_LARGE);
+                } else {
+                    ctx.next();
+                }
+            } else if (large.tryEnter(length)) {
+                ctx.addEndHandler(done -> large.leave(length));
                 ctx.next();
+            } else {
+                ctx.response().putHeader("Retry-After", "5");
+                json(ctx, 503, BUSY);
             }
         });
         notFoundAndNotAllowed(router);
@@ -85,11 +99,12 @@ public final class HttpEdge {
         });
     }
 
-    private static boolean tooLong(String contentLength, long limit) {
+    /** The declared length, 0 when there is none (a chunked body: the server's own limit holds it). */
+    private static long contentLength(String header) {
         try {
-            return Long.parseLong(contentLength.strip()) > limit;
+            return header == null ? 0 : Math.max(0, Long.parseLong(header.strip()));
         } catch (NumberFormatException e) {
-            return false;
+            return 0;
         }
     }
 

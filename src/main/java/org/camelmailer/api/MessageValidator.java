@@ -1,7 +1,13 @@
 package org.camelmailer.api;
 
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,6 +29,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
@@ -88,12 +95,26 @@ public final class MessageValidator {
         this.templates = templates;
     }
 
-    /** The request body is decoded as UTF-8 here, whatever the JVM's default charset is. */
+    /**
+     * The request body is read as UTF-8 here, whatever the JVM's default charset is, and straight from the server's
+     * buffer: a message with 10 MiB of attachments is not copied into an array, a String and a char array first.
+     */
     public MailTask validate(@Header(Exchange.CONTENT_TYPE) String contentType, Message request) {
         requireJson(contentType);
-        // read as bytes only once the type is JSON: a form body is no byte[] to Camel
-        byte[] body = request.getBody(byte[].class);
-        return check(body == null ? null : utf8(body, policy.maxBodySize()), contentType);
+        return check(bytes(request), contentType);
+    }
+
+    /** The body's bytes without a copy when the server gives a Vert.x buffer (read only once the type is JSON). */
+    private static ByteBuffer bytes(Message request) {
+        Object body = request.getBody();
+        if (body == null) {
+            return null;
+        }
+        if (body instanceof io.vertx.core.buffer.Buffer buffer) {
+            return buffer.getByteBuf().nioBuffer();
+        }
+        byte[] array = request.getBody(byte[].class);
+        return array == null ? null : ByteBuffer.wrap(array);
     }
 
     static void requireJson(String contentType) {
@@ -103,42 +124,71 @@ public final class MessageValidator {
     }
 
     /**
-     * Strict: bytes that are not UTF-8 are refused, not silently replaced by U+FFFD in the mail; over {@code limit}
-     * bytes (room only attachments may take) they are refused as too large, as the server refuses other large bodies.
+     * Strict: bytes that are not UTF-8 are refused, not silently replaced by U+FFFD in the mail. Checked through an 8 KiB
+     * window, so a large body costs no second copy.
      */
-    static String utf8(byte[] body, long limit) {
-        try {
-            return utf8(body);
-        } catch (InvalidRequestException e) {
-            throw body.length > limit ? new InvalidRequestException(413, TOO_LARGE) : e;
-        }
-    }
-
-    static String utf8(byte[] body) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidRequestException("Le corps de la requête n'est pas du texte UTF-8 valide.");
+    static void requireUtf8(ByteBuffer body) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = body.duplicate();
+        CharBuffer window = CharBuffer.allocate(8192);
+        CoderResult result;
+        do {
+            window.clear();
+            result = decoder.decode(in, window, true);
+            if (result.isError()) {
+                throw new NotJson("Le corps de la requête n'est pas du texte UTF-8 valide.");
+            }
+        } while (result.isOverflow());
+        window.clear();
+        if (decoder.flush(window).isError()) {
+            throw new NotJson("Le corps de la requête n'est pas du texte UTF-8 valide.");
         }
     }
 
     public MailTask check(String body, String contentType) {
+        return check(body == null ? null : ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), contentType);
+    }
+
+    MailTask check(ByteBuffer body, String contentType) {
         requireJson(contentType);
         // the server takes bodies big enough for attachments; the rest of a message keeps the small limit, and a
         // large body that is no message is refused as too large, as it always was
-        boolean large = body != null && body.length() > policy.maxBodySize();
-        JsonNode root;
-        try {
-            root = parse(body);
-        } catch (InvalidRequestException e) {
-            throw large ? new InvalidRequestException(413, TOO_LARGE) : e;
-        }
-        if (large && restSize(root) > policy.maxBodySize()) {
+        JsonNode root = parse(body);
+        if (body.remaining() > policy.maxBodySize() && restSize(root) > policy.maxBodySize()) {
             throw new InvalidRequestException(413, TOO_LARGE);
         }
         return read(root);
+    }
+
+    /** Parsed as a JSON object; a body that is not one, and over the small limit, is refused as too large. */
+    private JsonNode parse(ByteBuffer body) {
+        if (body == null || isBlank(body)) {
+            throw new InvalidRequestException("Le corps de la requête est vide : un objet JSON est attendu.");
+        }
+        try {
+            requireUtf8(body);
+            return parse(new InputStreamReader(new ByteBufferBackedInputStream(body.duplicate()), StandardCharsets.UTF_8));
+        } catch (NotJson e) {
+            throw body.remaining() > policy.maxBodySize() ? new InvalidRequestException(413, TOO_LARGE) : e;
+        }
+    }
+
+    /** The body is no JSON object (a refusal that a large body turns into 413). */
+    private static final class NotJson extends InvalidRequestException {
+        NotJson(String message) {
+            super(message);
+        }
+    }
+
+    private static boolean isBlank(ByteBuffer body) {
+        for (int i = body.position(); i < body.limit(); i++) {
+            byte b = body.get(i);
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != 0x0B && b != '\f') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -148,13 +198,7 @@ public final class MessageValidator {
     public Batch batch(@Header(Exchange.CONTENT_TYPE) String contentType, Message request) {
         int maxItems = policy.maxBatch();
         requireJson(contentType);
-        byte[] body = request.getBody(byte[].class);
-        JsonNode root;
-        try {
-            root = parse(body == null ? null : utf8(body));
-        } catch (InvalidRequestException e) {
-            throw body != null && body.length > policy.maxBodySize() ? new InvalidRequestException(413, TOO_LARGE) : e;
-        }
+        JsonNode root = parse(bytes(request));
         JsonNode messages = root.get("messages");
         if (messages == null || !messages.isArray()) {
             throw new InvalidRequestException("Le corps doit être un objet avec un tableau 'messages'.");
@@ -292,18 +336,17 @@ public final class MessageValidator {
                 + policy.maxRecipients() + " (MAILER_MAX_RECIPIENTS).");
     }
 
-    static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw new InvalidRequestException("Le corps de la requête est vide : un objet JSON est attendu.");
-        }
+    private static JsonNode parse(Reader body) {
         JsonNode root;
-        try {
-            root = JSON.readTree(body);
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            root = MessageTree.read(parser);
         } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("Le corps de la requête n'est pas du JSON valide.");
+            throw new NotJson("Le corps de la requête n'est pas du JSON valide.");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidRequestException("Le corps de la requête doit être un objet JSON.");
+            throw new NotJson("Le corps de la requête doit être un objet JSON.");
         }
         return root;
     }

@@ -49,6 +49,7 @@ public enum Setting {
     MAILER_ALLOWED_HOSTS("mailer.allowed-hosts", "", Check.listOf(Check.host())),
     MAILER_MAX_BODY_SIZE("mailer.max-body-size", "262144", Check.whole(1024, Integer.MAX_VALUE)),
     MAILER_MAX_MESSAGE_SIZE("mailer.max-message-size", "10485760", Check.whole(1024, 512 * 1024 * 1024)),
+    MAILER_LARGE_MESSAGES("mailer.large-messages", "1", Check.whole(1, 1000)),
     MAILER_MAX_RECIPIENTS("mailer.max-recipients", "50", Check.whole(1, 10_000)),
     MAILER_ALLOWED_SENDERS("mailer.allowed-senders", "", Check.listOf(Check.emailAddress())),
     MAILER_BATCH_MAX("mailer.batch-max", "1000", Check.whole(1, 100_000)),

@@ -1,6 +1,5 @@
 package org.camelmailer.deliver;
 
-import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,11 +49,20 @@ public final class MailComposer {
     }
 
     /** The route's step (deliver-mail): the task's mail, with the enhance stage's HTML when there is some. */
-    public MimeMessage mail(@Variable("task") MailTask task, @Variable("enhancement") Enhancement enhancement) {
-        return compose(task, enhancement == null ? null : enhancement.html());
+    public MimeMessage mail(@Variable("task") MailTask task, @Variable("enhancement") Enhancement enhancement,
+                            @Variable("attachments") List<byte[]> contents) {
+        return compose(task, enhancement == null ? null : enhancement.html(), contents);
     }
 
     public MimeMessage compose(MailTask task, String enhancedHtml) {
+        return compose(task, enhancedHtml, null);
+    }
+
+    /**
+     * {@code contents}: the attachments' bytes in the task's order, as they waited in Redis; null when the task's
+     * attachments carry their bytes themselves.
+     */
+    public MimeMessage compose(MailTask task, String enhancedHtml, List<byte[]> contents) {
         // the sender's domain is a dot-atom (ASCII labels), as a Message-ID's right part must be
         String messageId = "<" + TaskIds.requireSafe(task.taskId()) + "@" + sender.domain() + ">";
         String subject = rejectLineBreaks("subject", task.sujet());
@@ -89,9 +97,9 @@ public final class MailComposer {
                         HeaderText.unstructured(rejectLineBreaks(extra.getKey(), extra.getValue()))));
             }
             mime.setSentDate(new Date());
-            List<Attachment> inline = html == null ? List.of()
-                    : task.attachments().stream().filter(Attachment::inline).toList();
-            List<Attachment> attached = task.attachments().stream().filter(a -> !inline.contains(a)).toList();
+            List<Content> all = contents(task, contents);
+            List<Content> inline = html == null ? List.of() : all.stream().filter(c -> c.about().inline()).toList();
+            List<Content> attached = all.stream().filter(c -> !inline.contains(c)).toList();
             if (html == null && attached.isEmpty()) {
                 mime.setText(text, UTF_8, "plain");
                 mime.setHeader("Content-Transfer-Encoding", QUOTED_PRINTABLE);
@@ -107,7 +115,7 @@ public final class MailComposer {
                     body.setContent(body(text, html, inline));
                 }
                 mixed.addBodyPart(body);
-                for (Attachment attachment : attached) {
+                for (Content attachment : attached) {
                     mixed.addBodyPart(part(attachment, Part.ATTACHMENT));
                 }
                 mime.setContent(mixed);
@@ -121,7 +129,7 @@ public final class MailComposer {
 
     // Plain text first, HTML last: clients show the last alternative they can render. Inline images travel with the
     // HTML that refers to them, in a multipart/related.
-    private static MimeMultipart body(String text, String html, List<Attachment> inline) throws MessagingException {
+    private static MimeMultipart body(String text, String html, List<Content> inline) throws MessagingException {
         MimeMultipart alternative = new MimeMultipart("alternative");
         alternative.addBodyPart(textPart(text, "plain"));
         if (inline.isEmpty()) {
@@ -130,7 +138,7 @@ public final class MailComposer {
         }
         MimeMultipart related = new MimeMultipart("related");
         related.addBodyPart(textPart(html, "html"));
-        for (Attachment attachment : inline) {
+        for (Content attachment : inline) {
             related.addBodyPart(part(attachment, Part.INLINE));
         }
         MimeBodyPart relatedPart = new MimeBodyPart();
@@ -139,19 +147,37 @@ public final class MailComposer {
         return alternative;
     }
 
-    private static MimeBodyPart part(Attachment attachment, String disposition) throws MessagingException {
-        if (attachment.content() == null) {
-            throw new IllegalArgumentException("attachment " + attachment.filename() + " has no content");
+    /** An attachment and its bytes. */
+    private record Content(Attachment about, byte[] bytes) {
+    }
+
+    private static List<Content> contents(MailTask task, List<byte[]> stored) {
+        List<Attachment> attachments = task.attachments();
+        if (stored != null && stored.size() != attachments.size()) {
+            throw new IllegalArgumentException("task " + task.taskId() + " has " + attachments.size()
+                    + " attachments and " + stored.size() + " contents");
         }
+        List<Content> all = new java.util.ArrayList<>(attachments.size());
+        for (int i = 0; i < attachments.size(); i++) {
+            Attachment a = attachments.get(i);
+            if (stored == null && a.content() == null) {
+                throw new IllegalArgumentException("attachment " + a.filename() + " has no content");
+            }
+            all.add(new Content(a, stored != null ? stored.get(i) : a.content()));
+        }
+        return all;
+    }
+
+    private static MimeBodyPart part(Content attachment, String disposition) throws MessagingException {
+        Attachment about = attachment.about();
         MimeBodyPart part = new MimeBodyPart();
-        part.setDataHandler(new DataHandler(new ByteArrayDataSource(Base64.getDecoder().decode(attachment.content()),
-                attachment.contentType())));
+        part.setDataHandler(new DataHandler(new ByteArrayDataSource(attachment.bytes(), about.contentType())));
         // RFC 2231 for a name that is not ASCII (mail.mime.encodeparameters, on by default)
-        part.setFileName(attachment.filename());
+        part.setFileName(about.filename());
         part.setDisposition(disposition);
         part.setHeader("Content-Transfer-Encoding", "base64");
-        if (attachment.contentId() != null) {
-            part.setContentID("<" + attachment.contentId() + ">");
+        if (about.contentId() != null) {
+            part.setContentID("<" + about.contentId() + ">");
         }
         return part;
     }

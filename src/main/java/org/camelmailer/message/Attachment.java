@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * One attachment of a task: a safe file name, its media type, the Content-ID of an inline part (for {@code cid:}
- * references in the HTML; null for an ordinary attachment), its decoded size, and its content in base64 — null while the
- * task is queued (the content waits in Redis apart from the queue entry) and restored before the mail is composed.
+ * references in the HTML; null for an ordinary attachment), its size, and its bytes (base64 in JSON) as the API read
+ * them — null in a queued task: the content waits in Redis apart from the queue entry.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -16,10 +16,10 @@ public record Attachment(
         @JsonProperty("content_type") String contentType,
         @JsonProperty("content_id") String contentId,
         @JsonProperty("size") long size,
-        @JsonProperty("content") String content) {
+        @JsonProperty("content") byte[] content) {
 
-    public Attachment withContent(String base64) {
-        return new Attachment(filename, contentType, contentId, size, base64);
+    public Attachment withContent(byte[] bytes) {
+        return new Attachment(filename, contentType, contentId, size, bytes);
     }
 
     public Attachment withoutContent() {

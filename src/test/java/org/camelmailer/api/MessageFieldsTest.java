@@ -103,7 +103,7 @@ class MessageFieldsTest {
                 .containsExactly("application/pdf", "image/png", "text/csv");
         assertThat(task.attachments()).extracting(Attachment::contentId).containsExactly(null, "logo@corp", null);
         assertThat(task.attachments()).extracting(Attachment::size).containsOnly(4L);
-        assertThat(task.attachments().get(1).content()).isEqualTo(b64);
+        assertThat(task.attachments().get(1).content()).isEqualTo(new byte[] {1, 2, 3, 4});
     }
 
     /** The size is counted, not decoded: it must agree with the JDK's decoder on what it accepts and refuses. */
@@ -198,6 +198,23 @@ class MessageFieldsTest {
             assertThat(e.getMessage()).contains(message);
             assertThat(e.status()).isEqualTo(status);
         });
+    }
+
+    /** Bad base64 in the middle of a message: refused by name, and the fields after it are still read right. */
+    @Test
+    void should_refuse_bad_base64_whatever_follows_it() {
+        for (String content : List.of("AAAA%AAA", "AA=A", "AAAAA", "A", "é", "QUJD-_")) {
+            String body = "{\"to\":\"a@example.org\",\"attachments\":[{\"filename\":\"f\",\"content\":\""
+                    + content + "\",\"content_type\":\"text/plain\"}],\"subject\":\"s\",\"text\":\"t\"}";
+            assertThatThrownBy(() -> valid(body)).as(content).isInstanceOfSatisfying(InvalidRequestException.class,
+                    e -> assertThat(e.getMessage()).contains("attachments[0].content"));
+        }
+        String ok = "{\"to\":\"a@example.org\",\"attachments\":[{\"filename\":\"f\",\"content\":\"QUJD\\nREVG\"}],"
+                + "\"subject\":\"s\",\"text\":\"t\"}";
+        assertThat(valid(ok).attachments().get(0).content()).isEqualTo("ABCDEF".getBytes());
+        String unpadded = "{\"to\":\"a@example.org\",\"attachments\":[{\"filename\":\"f\",\"content\":\"QUI\"}],"
+                + "\"subject\":\"s\",\"text\":\"t\"}";
+        assertThat(valid(unpadded).attachments().get(0).content()).isEqualTo("AB".getBytes());
     }
 
     @Test
