@@ -251,6 +251,50 @@ class MessageApiTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> mailer.postJson(large).statusCode() == 202);
     }
 
+    /** What happened to a mail, and finding it again: events and search through the HTTP API. */
+    @Test
+    void should_show_a_sent_mail_events_and_find_it_by_tag_recipient_and_status() {
+        String tag = "suivi-" + System.nanoTime();
+        String id = accepted(message("to", "Suivi <suivi@example.org>", "subject", "Suivi", "text", "x",
+                "tags", List.of(tag)));
+        delivered(id);
+        String other = accepted(message("to", "autre@example.org", "subject", "Autre", "text", "x",
+                "tags", List.of(tag)));
+        delivered(other);
+
+        Map<String, Object> history = Json.parse(mailer.get("/message/" + id + "/events").body());
+        assertThat(history).containsEntry("task_id", id);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> events = (List<Map<String, Object>>) history.get("events");
+        assertThat(events).extracting(e -> e.get("event")).containsExactly("queued", "processing", "sent");
+        assertThat(events.get(2)).containsEntry("attempt", 1).containsKey("at");
+
+        assertThat(found("/messages?tag=" + tag)).containsExactly(other, id);
+        assertThat(found("/messages?tag=" + tag + "&recipient=SUIVI@example.org")).containsExactly(id);
+        assertThat(found("/messages?tag=" + tag + "&status=sent&limit=1")).containsExactly(other);
+        assertThat(found("/messages?tag=" + tag + "&status=failed")).isEmpty();
+        Map<String, Object> page = Json.parse(mailer.get("/messages?tag=" + tag + "&limit=1").body());
+        assertThat(found("/messages?tag=" + tag + "&limit=1&cursor=" + page.get("next_cursor"))).containsExactly(id);
+        assertThat(found("/messages?tag=" + tag + "&since=2000-01-01T00:00:00Z&until=" + (System.currentTimeMillis() / 1000 + 60)))
+                .containsExactly(other, id);
+
+        for (String bad : List.of("status=lost", "limit=0", "limit=501", "limit=x", "since=hier", "cursor=abc",
+                "since=2026-12-02T00:00:00Z&until=2026-12-01T00:00:00Z")) {
+            var r = mailer.get("/messages?" + bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat((String) Json.parse(r.body()).get("message")).as(bad).contains("paramètre");
+        }
+        assertThat(mailer.get("/message/no-such-task/events").statusCode()).isEqualTo(404);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> found(String path) {
+        var r = mailer.get(path);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return ((List<Map<String, Object>>) Json.parse(r.body()).get("messages")).stream()
+                .map(m -> (String) m.get("task_id")).toList();
+    }
+
     private static byte[] bytes(Part part) throws Exception {
         try (InputStream in = part.getInputStream(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             in.transferTo(out);

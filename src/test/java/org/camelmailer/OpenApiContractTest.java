@@ -126,6 +126,15 @@ class OpenApiContractTest {
         Exchange status = call(SimpleRequest.Builder.get("/message/" + taskId).withHeader("X-API-Key", KEY));
         assertThat(status.response.body()).contains("\"recipients\":4", "\"tags\":[\"promo\"]");
         assertValid(status);
+        Exchange events = call(SimpleRequest.Builder.get("/message/" + taskId + "/events").withHeader("X-API-Key", KEY));
+        assertThat(events.response.body()).contains("\"event\":\"queued\"");
+        assertValid(events);
+        Exchange search = call(SimpleRequest.Builder.get("/messages").withQueryParam("tag", "promo")
+                .withQueryParam("limit", "5").withHeader("X-API-Key", KEY));
+        assertThat(search.response.body()).contains(taskId);
+        assertValid(search);
+        assertValidResponse(call(SimpleRequest.Builder.get("/messages").withQueryParam("limit", "0")
+                .withHeader("X-API-Key", KEY)), 400);
 
         Exchange templated = call(post("/message", Json.of(Map.of("to", "alice@example.org", "template", "welcome",
                 "variables", Map.of("name", "Alice", "product", "Acme")))).withHeader("X-API-Key", KEY));
@@ -201,7 +210,14 @@ class OpenApiContractTest {
     /** Sends what {@code request} describes to the service, as it is. */
     static Exchange call(SimpleRequest.Builder builder) {
         SimpleRequest request = builder.build();
-        HttpRequest.Builder http = HttpRequest.newBuilder(mailer.uri(request.getPath()));
+        StringBuilder query = new StringBuilder();
+        for (String name : request.getQueryParameters()) {
+            for (String value : request.getQueryParameterValues(name)) {
+                query.append(query.length() == 0 ? '?' : '&').append(name).append('=')
+                        .append(java.net.URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        }
+        HttpRequest.Builder http = HttpRequest.newBuilder(mailer.uri(request.getPath() + query));
         request.getHeaders().forEach((name, values) -> values.forEach(v -> http.header(name, v)));
         String body = request.getRequestBody().map(b -> {
             try {

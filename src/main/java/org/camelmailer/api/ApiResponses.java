@@ -2,6 +2,7 @@ package org.camelmailer.api;
 
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -68,6 +69,31 @@ public final class ApiResponses {
         } else {
             respond(out, 200, record);
         }
+    }
+
+    /** GET /message/{task_id}/events: the task's events, oldest first; 404 JSON when unknown or expired. */
+    public void events(Message out, @Header(TASK_ID) String taskId) {
+        List<Map<String, Object>> events = taskId == null ? null : statuses.events(taskId);
+        if (events == null) {
+            respond(out, 404, body("error", "Tâche inconnue ou expirée : " + safeId(taskId)));
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("task_id", taskId);
+        body.put("events", events);
+        respond(out, 200, body);
+    }
+
+    /** GET /messages: the tasks matching the query parameters, newest first, and the cursor of the next page. */
+    public void search(Message out, @Header("status") String status, @Header("tag") String tag,
+                       @Header("recipient") String recipient, @Header("since") String since,
+                       @Header("until") String until, @Header("limit") String limit, @Header("cursor") String cursor) {
+        TaskStatusStore.Page page = statuses.search(SearchQuery.parse(status, tag, recipient, since, until, limit,
+                cursor));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("messages", page.tasks());
+        body.put("next_cursor", page.nextCursor());
+        respond(out, 200, body);
     }
 
     public void rejected(Message out, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) InvalidRequestException e) {

@@ -106,6 +106,7 @@ public final class BatchAdmission {
         if (tasks.isEmpty()) {
             return;
         }
+        statuses.prepare();
         List<String> plain = new ArrayList<>(tasks.size());
         List<String> enhanced = new ArrayList<>();
         redis.executePipelined(new SessionCallback<Object>() {

@@ -67,8 +67,46 @@ public final class TaskQueue {
     private static final String MARK = "local function mark(key, attempts, ttl, from) "
             + "if redis.call('HGET', key, ARGV[from]) == ARGV[from + 1] then return 1 end "
             + "redis.call('HSET', key, ARGV[from + 2], attempts) "
-            + "for i = from + 3, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end "
-            + "redis.call('PEXPIRE', key, ttl) return 0 end ";
+            + "put(key, ttl, from + 3, attempts) return 0 end ";
+
+    /**
+     * Lua, {@code put(key, ttl, from, attempts)}: writes the record {@code key} from the field/value pairs of ARGV
+     * from index {@code from}, and sets its TTL. A field is a hash field, unless it starts with {@code +}, which names
+     * something written with the record, in the same script, so it happens exactly when the record changes:
+     * <ul>
+     * <li>{@code +event}: the value is appended to the list {@code key:events} (the record's history, at most 200,
+     * same TTL) after {@code %SEQ%} in it became the event's number in the record's count {@code events};</li>
+     * <li>{@code +push:<list>}: the value is LPUSHed onto {@code <list>} (an outbox: a webhook job), {@code %SEQ%}
+     * as in the event written before it;</li>
+     * <li>{@code +zadd:<set>} / {@code +zrem:<set>}: the value joins / leaves the sorted set {@code <set>} (an index),
+     * scored by the record's {@code created_ms}; entries older than the TTL leave the set as one is added.</li>
+     * </ul>
+     * In every value, {@code %ATTEMPT%} becomes {@code attempts} (when given) and {@code %ID%} the record's task_id.
+     */
+    public static final String PUT = "local function put(key, ttl, from, attempts) "
+            + "local seq, id "
+            + "for i = from, #ARGV, 2 do "
+            + "  local f, v = ARGV[i], ARGV[i + 1] "
+            + "  if string.sub(f, 1, 1) ~= '+' then redis.call('HSET', key, f, v) else "
+            + "    if attempts then v = string.gsub(v, '%%ATTEMPT%%', attempts) end "
+            + "    if string.find(v, '%ID%', 1, true) then "
+            + "      id = id or redis.call('HGET', key, 'task_id') or '' v = string.gsub(v, '%%ID%%', id) end "
+            + "    local kind = string.sub(f, 1, 6) "
+            + "    if kind == '+event' then "
+            + "      seq = redis.call('HINCRBY', key, 'events', 1) v = string.gsub(v, '%%SEQ%%', seq) "
+            + "      redis.call('RPUSH', key .. ':events', v) redis.call('LTRIM', key .. ':events', -200, -1) "
+            + "      redis.call('PEXPIRE', key .. ':events', ttl) "
+            + "    elseif kind == '+push:' then "
+            + "      if seq then v = string.gsub(v, '%%SEQ%%', seq) end redis.call('LPUSH', string.sub(f, 7), v) "
+            + "    elseif kind == '+zadd:' then "
+            + "      local set, score = string.sub(f, 7), tonumber(redis.call('HGET', key, 'created_ms') or '0') "
+            + "      redis.call('ZADD', set, score, v) "
+            + "      redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. (score - tonumber(ttl))) "
+            + "      redis.call('PEXPIRE', set, ttl) "
+            + "    elseif kind == '+zrem:' then redis.call('ZREM', string.sub(f, 7), v) end "
+            + "  end "
+            + "end "
+            + "redis.call('PEXPIRE', key, ttl) end ";
 
     /**
      * {@link #TAKE}, and the record the entry names (ARGV[3] .. its task_id) marked as {@link #MARK} says (TTL ARGV[4],
@@ -77,7 +115,7 @@ public final class TaskQueue {
      * more reason Redis Cluster is not supported.
      */
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(MARK + TAKE
+    private static final RedisScript<List> CLAIM_MARKING = new DefaultRedisScript<>(PUT + MARK + TAKE
             + "if not v then return {} end "
             + "local ok, t = pcall(cjson.decode, v) "
             + "if not ok or type(t) ~= 'table' or type(t.task_id) ~= 'string' then return {m, -1} end "
@@ -101,10 +139,8 @@ public final class TaskQueue {
     private static final RedisScript<Long> MOVE_TO_LIST = new DefaultRedisScript<>(RELEASE_OR_RETURN
             + "redis.call('LPUSH', KEYS[2], ARGV[2]) return 1", Long.class);
 
-    /** Lua: {@code write(key, ttl, from)} HSETs the field/value pairs of ARGV from index {@code from} and sets the TTL. */
-    private static final String WRITE = "local function write(key, ttl, from) "
-            + "for i = from, #ARGV, 2 do redis.call('HSET', key, ARGV[i], ARGV[i + 1]) end "
-            + "redis.call('PEXPIRE', key, ttl) end ";
+    /** Lua: {@code write(key, ttl, from)}: {@link #PUT} without an attempt count. */
+    private static final String WRITE = PUT + "local function write(key, ttl, from) put(key, ttl, from, nil) end ";
 
     /**
      * The task is done: its record written (whoever holds the lease now: the work is done, that is what the record

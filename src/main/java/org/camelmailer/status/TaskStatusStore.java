@@ -1,5 +1,6 @@
 package org.camelmailer.status;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import org.camelmailer.message.MailTask;
 import org.camelmailer.queue.TaskQueue;
 import org.camelmailer.queue.TaskRecords;
 
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.DefaultRedisScript;
@@ -32,19 +35,27 @@ public final class TaskStatusStore implements TaskRecords {
     public static final String SENT = "sent";
     public static final String FAILED = "failed";
 
-    /** HSET and PEXPIRE together, so no record lives forever. ARGV: ttl, then field/value pairs. */
+    /** The record written as TaskQueue.PUT writes it (fields, events, index moves, outbox), with its TTL. ARGV: ttl, pairs. */
     private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(
-            "for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end "
-            + "redis.call('PEXPIRE', KEYS[1], ARGV[1]) return 1", Long.class);
+            TaskQueue.PUT + "put(KEYS[1], ARGV[1], 2, nil) return 1", Long.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
     private final StringRedisTemplate redis;
     private final Duration ttl;
+    private final TaskEvents events;
 
     public TaskStatusStore(StringRedisTemplate redis, Duration ttl) {
+        this(redis, ttl, TaskEvents.Outbox.NONE);
+    }
+
+    /** {@code outbox}: where events are told besides each task's history (webhook jobs). */
+    public TaskStatusStore(StringRedisTemplate redis, Duration ttl, TaskEvents.Outbox outbox) {
         this.redis = redis;
         this.ttl = ttl;
+        this.events = new TaskEvents(outbox);
     }
 
     private static final String KEY_PREFIX = "mailer:task:";
@@ -88,7 +99,11 @@ public final class TaskStatusStore implements TaskRecords {
 
     @Override
     public List<String> claimedFields() {
-        return List.of("status", PROCESSING, "updated_at", now(), "error", "");
+        Instant at = Instant.now();
+        List<String> fields = new ArrayList<>(List.of("status", PROCESSING, "updated_at", at.toString(), "error", ""));
+        fields.addAll(events.event("processing", at, "%ATTEMPT%", Map.of(), null, PROCESSING));
+        fields.addAll(TaskEvents.statusMove(PROCESSING));
+        return fields;
     }
 
     /** The first record of an accepted task, with what GET /message/{id} shows of the message itself. */
@@ -97,23 +112,33 @@ public final class TaskStatusStore implements TaskRecords {
     }
 
     /**
-     * {@link #queued} as commands of a pipeline the caller runs (HSET, then PEXPIRE: a pipeline cannot fall back from
-     * EVALSHA to EVAL as the script call does).
+     * {@link #queued} as a command of a pipeline the caller runs: EVALSHA, so {@link #prepare} must have loaded the
+     * script on the server first (a pipeline cannot fall back to EVAL as a lone call does).
      */
     public void queued(RedisOperations<String, String> pipeline, MailTask task) {
         List<String> fields = queuedFields(task);
-        Map<String, String> hash = new LinkedHashMap<>();
-        for (int i = 0; i < fields.size(); i += 2) {
-            hash.put(fields.get(i), fields.get(i + 1));
+        byte[][] keysAndArgs = new byte[fields.size() + 2][];
+        keysAndArgs[0] = key(task.taskId()).getBytes(StandardCharsets.UTF_8);
+        keysAndArgs[1] = Long.toString(ttl.toMillis()).getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < fields.size(); i++) {
+            keysAndArgs[i + 2] = fields.get(i).getBytes(StandardCharsets.UTF_8);
         }
-        pipeline.opsForHash().putAll(key(task.taskId()), hash);
-        pipeline.expire(key(task.taskId()), ttl);
+        pipeline.execute((RedisCallback<Object>) c -> c.scriptingCommands().evalSha(WRITE.getSha1(), ReturnType.INTEGER,
+                1, keysAndArgs));
     }
 
-    private static List<String> queuedFields(MailTask task) {
+    /** Loads the record script on the server, before a pipeline of {@link #queued(RedisOperations, MailTask)}. */
+    public void prepare() {
+        redis.execute((RedisCallback<Object>) c -> c.scriptingCommands().scriptLoad(
+                WRITE.getScriptAsString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private List<String> queuedFields(MailTask task) {
+        Instant at = Instant.now();
         List<String> fields = new ArrayList<>(List.of("task_id", task.taskId(), "status", QUEUED, "attempts", "0",
-                "enhanced", "false", "created_at", task.createdAt(), "updated_at", now(), "error", "",
-                "recipients", Integer.toString(task.recipients().size())));
+                "enhanced", "false", "created_at", task.createdAt(), "updated_at", at.toString(), "error", "",
+                "recipients", Integer.toString(task.recipients().size()),
+                "created_ms", Long.toString(Instant.parse(task.createdAt()).toEpochMilli())));
         try {
             if (!task.tags().isEmpty()) {
                 fields.addAll(List.of("tags", JSON.writeValueAsString(task.tags())));
@@ -124,50 +149,89 @@ public final class TaskStatusStore implements TaskRecords {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        fields.addAll(TaskEvents.indexed(task, QUEUED));
+        fields.addAll(events.event(QUEUED, at, 0, Map.of(), task, QUEUED));
         return fields;
     }
 
     public void update(String taskId, String status, int attempts, String error) {
-        write(taskId, updateFields(status, attempts, error));
+        write(taskId, updateFields(status, attempts, error).toArray(String[]::new));
     }
 
-    private static String[] updateFields(String status, int attempts, String error) {
-        return new String[] {"status", status, "attempts", Integer.toString(attempts), "updated_at", now(),
-                "error", error == null ? "" : error};
+    private static List<String> updateFields(String status, int attempts, String error) {
+        return List.of("status", status, "attempts", Integer.toString(attempts), "updated_at", now(),
+                "error", error == null ? "" : error);
     }
 
-    /** The final record of a delivered task, in one write. The note says why an enhancement fell back, if it did. */
-    public void sent(String taskId, int attempts, boolean enhanced, String note) {
-        write(taskId, sentFields(attempts, enhanced, note));
+    /**
+     * The final record of a delivered task, in one write, with its events: how the enhancement went when one was asked
+     * for ({@code enhanced}, or {@code enhance_fallback} with the reason in {@code note}), then {@code sent} with the
+     * Message-ID.
+     */
+    public void sent(MailTask task, int attempts, boolean enhanced, String note, String messageId) {
+        write(task.taskId(), sentFields(task, attempts, enhanced, note, messageId).toArray(String[]::new));
     }
 
     /** {@link #sent} and the end of this claim's {@code lease} on {@code queue}, in one round trip. */
-    public void sentAndAcknowledged(String taskId, int attempts, boolean enhanced, String note, TaskQueue queue,
-            TaskQueue.Lease lease) {
-        queue.finish(lease, key(taskId), this, sentFields(attempts, enhanced, note));
+    public void sentAndAcknowledged(MailTask task, int attempts, boolean enhanced, String note, String messageId,
+                                    TaskQueue queue, TaskQueue.Lease lease) {
+        queue.finish(lease, key(task.taskId()), this,
+                sentFields(task, attempts, enhanced, note, messageId).toArray(String[]::new));
     }
 
     /**
      * Status retrying (with the error) and the task back on {@code queue} as {@code next} after {@code delay}, in one
      * script: only while {@code lease} is still held, and never over a sent record.
      */
-    public TaskQueue.Settled retryingAndDelayed(String taskId, int attempts, String error, TaskQueue queue,
+    public TaskQueue.Settled retryingAndDelayed(MailTask task, int attempts, String error, TaskQueue queue,
             TaskQueue.Lease lease, String next, Duration delay) {
-        return queue.retryLater(lease, next, delay, key(taskId), this, updateFields(RETRYING, attempts, error));
+        Instant at = Instant.now();
+        List<String> fields = new ArrayList<>(updateFields(RETRYING, attempts, error));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("error", error);
+        details.put("next_attempt_at", at.plus(delay).toString());
+        fields.addAll(events.event(RETRYING, at, attempts, details, task, RETRYING));
+        fields.addAll(TaskEvents.statusMove(RETRYING));
+        return queue.retryLater(lease, next, delay, key(task.taskId()), this, fields.toArray(String[]::new));
     }
 
     /**
      * Status failed (with the error) and {@code record} on the dead-letter list {@code deadLetters}, in one script: only
-     * while {@code lease} is still held, and never over a sent record.
+     * while {@code lease} is still held, and never over a sent record. {@code task} is null for an entry that is none.
      */
-    public TaskQueue.Settled failedAndDeadLettered(String taskId, int attempts, String error, TaskQueue queue,
-            TaskQueue.Lease lease, String deadLetters, String record) {
-        return queue.moveTo(lease, deadLetters, record, key(taskId), this, updateFields(FAILED, attempts, error));
+    public TaskQueue.Settled failedAndDeadLettered(String taskId, MailTask task, int attempts, String error,
+            TaskQueue queue, TaskQueue.Lease lease, String deadLetters, String record) {
+        Instant at = Instant.now();
+        List<String> fields = new ArrayList<>(updateFields(FAILED, attempts, error));
+        fields.addAll(events.event(FAILED, at, attempts, Map.of("error", error == null ? "" : error), task, FAILED));
+        fields.addAll(events.event("dead_lettered", at, attempts, Map.of(), task, FAILED));
+        fields.addAll(TaskEvents.statusMove(FAILED));
+        return queue.moveTo(lease, deadLetters, record, key(taskId), this, fields.toArray(String[]::new));
     }
 
-    private static String[] sentFields(int attempts, boolean enhanced, String note) {
-        return new String[] {"status", SENT, "attempts", Integer.toString(attempts), "enhanced", Boolean.toString(enhanced),
-                "updated_at", now(), "error", note == null ? "" : note};
+    /** A dead letter back in the queue: status queued, attempts 0, event redriven. */
+    public void redriven(MailTask task) {
+        Instant at = Instant.now();
+        List<String> fields = new ArrayList<>(updateFields(QUEUED, 0, null));
+        fields.addAll(events.event("redriven", at, 0, Map.of(), task, QUEUED));
+        fields.addAll(TaskEvents.statusMove(QUEUED));
+        write(task.taskId(), fields.toArray(String[]::new));
+    }
+
+    private List<String> sentFields(MailTask task, int attempts, boolean enhanced, String note, String messageId) {
+        Instant at = Instant.now();
+        List<String> fields = new ArrayList<>(List.of("status", SENT, "attempts", Integer.toString(attempts),
+                "enhanced", Boolean.toString(enhanced), "updated_at", at.toString(), "error", note == null ? "" : note));
+        if (enhanced) {
+            fields.addAll(events.event("enhanced", at, attempts, Map.of(), task, PROCESSING));
+        } else if (task.enhanceContent() && note != null) {
+            fields.addAll(events.event("enhance_fallback", at, attempts, Map.of("reason", note), task, PROCESSING));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("message_id", messageId);
+        fields.addAll(events.event(SENT, at, attempts, details, task, SENT));
+        fields.addAll(TaskEvents.statusMove(SENT));
+        return fields;
     }
 
     public void delete(String taskId) {
@@ -185,6 +249,10 @@ public final class TaskStatusStore implements TaskRecords {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
+        return view(taskId, raw);
+    }
+
+    private static Map<String, Object> view(String taskId, Map<Object, Object> raw) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("task_id", taskId);
         view.put("status", raw.get("status"));
@@ -199,6 +267,109 @@ public final class TaskStatusStore implements TaskRecords {
         view.put("tags", parsed(raw.get("tags"), List.of()));
         view.put("metadata", parsed(raw.get("metadata"), Map.of()));
         return view;
+    }
+
+    /** The task's events, oldest first (at most the last 200), or null for an unknown (or expired) task. */
+    public List<Map<String, Object>> events(String taskId) {
+        if (!Boolean.TRUE.equals(redis.hasKey(key(taskId)))) {
+            return null;
+        }
+        List<String> raw = redis.opsForList().range(key(taskId) + ":events", 0, -1);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (String event : raw == null ? List.<String>of() : raw) {
+            try {
+                events.add(JSON.readValue(event, MAP));
+            } catch (JsonProcessingException e) {
+                // an event this version cannot read is left out, not a 500
+            }
+        }
+        return events;
+    }
+
+    /** What GET /messages asks for; null fields do not filter. Times in epoch ms, inclusive. */
+    public record Query(String status, String tag, String recipient, Long since, Long until, int limit, String cursor) {
+    }
+
+    /** A page of matching tasks, newest first, and where the next page starts (null: no more). */
+    public record Page(List<Map<String, Object>> tasks, String nextCursor) {
+    }
+
+    /** Candidates looked at for one page, at most: a rare combination answers a partial page and a cursor. */
+    static final int MAX_SCANNED = 5000;
+
+    /**
+     * The tasks matching {@code q}, newest first. One sorted set is read by score (the most selective the query names:
+     * the recipient's, the tag's, the status', or all tasks), the other filters are checked on the records read in one
+     * pipeline per slice. A cursor is the last task's {@code created_ms:task_id}: the next page starts after it.
+     */
+    public Page search(Query q) {
+        String set = q.recipient() != null ? TaskEvents.recipientSet(q.recipient())
+                : q.tag() != null ? TaskEvents.tagSet(q.tag())
+                : q.status() != null ? TaskEvents.statusSet(q.status()) : TaskEvents.ALL;
+        double max = q.until() == null ? Double.POSITIVE_INFINITY : q.until();
+        double min = q.since() == null ? Double.NEGATIVE_INFINITY : q.since();
+        // entries older than the records' TTL are gone from the records: drop them from the index too
+        redis.opsForZSet().removeRangeByScore(set, Double.NEGATIVE_INFINITY,
+                System.currentTimeMillis() - ttl.toMillis() - 1);
+        Double afterScore = null;
+        String afterId = null;
+        if (q.cursor() != null) {
+            int colon = q.cursor().indexOf(':');
+            afterScore = Double.parseDouble(q.cursor().substring(0, colon));
+            afterId = q.cursor().substring(colon + 1);
+            max = Math.min(max, afterScore);
+        }
+        List<Map<String, Object>> found = new ArrayList<>();
+        String last = null;
+        String lastScanned = null;
+        long offset = 0;
+        int scanned = 0;
+        boolean more = true;
+        while (found.size() < q.limit() && scanned < MAX_SCANNED && more) {
+            int slice = Math.min(500, Math.max(q.limit() * 2, 50));
+            var tuples = redis.opsForZSet().reverseRangeByScoreWithScores(set, min, max, offset, slice);
+            List<org.springframework.data.redis.core.ZSetOperations.TypedTuple<String>> page =
+                    tuples == null ? List.of() : new ArrayList<>(tuples);
+            more = page.size() == slice;
+            offset += page.size();
+            scanned += page.size();
+            List<org.springframework.data.redis.core.ZSetOperations.TypedTuple<String>> candidates = new ArrayList<>();
+            for (var t : page) {
+                // same creation time as the cursor: members come in descending id order, the cursor's and before it are done
+                if (afterScore != null && t.getScore() != null && t.getScore().doubleValue() == afterScore
+                        && t.getValue().compareTo(afterId) >= 0) {
+                    continue;
+                }
+                candidates.add(t);
+            }
+            List<Object> records = redis.executePipelined((RedisCallback<Object>) c -> {
+                for (var t : candidates) {
+                    c.hashCommands().hGetAll(key(t.getValue()).getBytes(StandardCharsets.UTF_8));
+                }
+                return null;
+            });
+            for (int i = 0; i < candidates.size() && found.size() < q.limit(); i++) {
+                @SuppressWarnings("unchecked")
+                Map<Object, Object> raw = (Map<Object, Object>) records.get(i);
+                var t = candidates.get(i);
+                lastScanned = (long) t.getScore().doubleValue() + ":" + t.getValue();
+                if (raw == null || raw.isEmpty()) {
+                    redis.opsForZSet().remove(set, t.getValue());
+                    continue;
+                }
+                if (q.status() != null && !q.status().equals(raw.get("status"))) {
+                    continue;
+                }
+                if (q.tag() != null && !((List<?>) parsed(raw.get("tags"), List.of())).contains(q.tag())) {
+                    continue;
+                }
+                found.add(view(t.getValue(), raw));
+                last = (long) t.getScore().doubleValue() + ":" + t.getValue();
+            }
+        }
+        // a full page may have more after it; a scan that stopped at its cap goes on from where it stopped
+        String next = found.size() >= q.limit() ? last : more ? lastScanned : null;
+        return new Page(found, next);
     }
 
     private static Object parsed(Object stored, Object none) {

@@ -59,7 +59,7 @@ public final class DeadLetters {
             }
             MailTask dead = JSON.readValue((String) record.get("task"), MailTask.class);
             MailTask fresh = dead.restarted();
-            statuses.update(fresh.taskId(), TaskStatusStore.QUEUED, 0, null);
+            statuses.redriven(fresh);
             Object queue = record.get("queue");
             String target = queueKeys.contains(queue) ? (String) queue : queueKeys.get(0);
             Long moved = redis.execute(REDRIVE, List.of(TaskLifecycle.DEAD_LETTERS, target), raw,

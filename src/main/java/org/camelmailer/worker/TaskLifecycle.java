@@ -97,7 +97,7 @@ public final class TaskLifecycle {
                      @ExchangeProperty(RedisQueueConsumer.CLAIM) Claim claim,
                      @Header(MailConstants.MAIL_MESSAGE_ID) String smtpMessageId) throws InterruptedException {
         boolean enhanced = enhancement != null && enhancement.enhanced();
-        recordSent(claim, task, enhanced, enhancement == null ? null : enhancement.fallbackReason());
+        recordSent(claim, task, enhanced, enhancement == null ? null : enhancement.fallbackReason(), smtpMessageId);
         metrics.sent();
         if (smtpMessageId != null) {
             metrics.smtpReply("2xx");
@@ -109,18 +109,19 @@ public final class TaskLifecycle {
      * The mail has left: a Redis outage now must not turn into a second mail after the lease runs out, so the
      * record is retried until Redis answers again (within the lease; a stop interrupts the wait).
      */
-    private void recordSent(Claim claim, MailTask task, boolean enhanced, String note) throws InterruptedException {
+    private void recordSent(Claim claim, MailTask task, boolean enhanced, String note, String messageId)
+            throws InterruptedException {
         long deadline = System.nanoTime() + recordSentWithin.toNanos();
         boolean waited = false;
         while (true) {
             try {
                 if (claim != null) {
                     // this claim's lease ends in the same round trip
-                    statuses.sentAndAcknowledged(task.taskId(), task.attempt() + 1, enhanced, note, claim.queue(),
+                    statuses.sentAndAcknowledged(task, task.attempt() + 1, enhanced, note, messageId, claim.queue(),
                             claim.lease());
                     claim.settled();
                 } else {
-                    statuses.sent(task.taskId(), task.attempt() + 1, enhanced, note);
+                    statuses.sent(task, task.attempt() + 1, enhanced, note, messageId);
                 }
                 if (waited) {
                     LOG.info("task {} recorded sent now that Redis answers again", task.taskId());
@@ -171,7 +172,7 @@ public final class TaskLifecycle {
             String taskId = named == null ? null : named.path("task_id").textValue();
             String record = deadLetter(payload, taskId, reason, queue);
             if (taskId != null) {
-                statuses.failedAndDeadLettered(taskId, named.path("attempt").asInt(0) + 1, reason, queue, lease,
+                statuses.failedAndDeadLettered(taskId, null, named.path("attempt").asInt(0) + 1, reason, queue, lease,
                         DEAD_LETTERS, record);
             } else {
                 queue.moveTo(lease, DEAD_LETTERS, record);
@@ -192,7 +193,7 @@ public final class TaskLifecycle {
         }
         if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.createdAt())) {
             Duration delay = retries.backoff(attempts);
-            TaskQueue.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, failure.reason(),
+            TaskQueue.Settled settled = statuses.retryingAndDelayed(task, attempts, failure.reason(),
                     queue, lease, JSON.writeValueAsString(task.nextAttempt()), delay);
             if (settled == TaskQueue.Settled.DONE) {
                 metrics.retried();
@@ -202,7 +203,7 @@ public final class TaskLifecycle {
                 notSettled(task, attempts, failure, settled);
             }
         } else {
-            TaskQueue.Settled settled = statuses.failedAndDeadLettered(task.taskId(), attempts, failure.reason(),
+            TaskQueue.Settled settled = statuses.failedAndDeadLettered(task.taskId(), task, attempts, failure.reason(),
                     queue, lease, DEAD_LETTERS, deadLetter(payload, task.taskId(), failure.reason(), queue));
             if (settled == TaskQueue.Settled.DONE) {
                 metrics.failed(true);
@@ -220,7 +221,7 @@ public final class TaskLifecycle {
     private void postpone(MailTask task, DeliveryFailure failure, TaskQueue queue, TaskQueue.Lease lease)
             throws JsonProcessingException {
         Duration delay = failure.retryAfter() == null ? Duration.ofSeconds(1) : failure.retryAfter();
-        TaskQueue.Settled settled = statuses.retryingAndDelayed(task.taskId(), task.attempt(), failure.reason(),
+        TaskQueue.Settled settled = statuses.retryingAndDelayed(task, task.attempt(), failure.reason(),
                 queue, lease, JSON.writeValueAsString(task), delay);
         if (settled == TaskQueue.Settled.DONE) {
             LOG.warn("task {} {}: back in {}, not counted as an attempt", task.taskId(), failure.reason(),
@@ -243,7 +244,7 @@ public final class TaskLifecycle {
             Duration delay = retries.uncertainDelay();
             String reason = failure.reason() + "; one more attempt in " + Durations.describe(delay)
                     + " with the same Message-ID (SMTP_UNCERTAIN_RETRY_DELAY)";
-            TaskQueue.Settled settled = statuses.retryingAndDelayed(task.taskId(), attempts, reason, queue, lease,
+            TaskQueue.Settled settled = statuses.retryingAndDelayed(task, attempts, reason, queue, lease,
                     JSON.writeValueAsString(task.nextAttempt().markedUncertain()), delay);
             if (settled == TaskQueue.Settled.DONE) {
                 metrics.retried();
@@ -256,7 +257,7 @@ public final class TaskLifecycle {
         String reason = failure.reason() + (task.uncertain()
                 ? "; an earlier attempt was uncertain too: not sent again (re-drive it if it did not arrive)"
                 : "; not sent again (re-drive it if it did not arrive)");
-        TaskQueue.Settled settled = statuses.failedAndDeadLettered(task.taskId(), attempts, reason, queue, lease,
+        TaskQueue.Settled settled = statuses.failedAndDeadLettered(task.taskId(), task, attempts, reason, queue, lease,
                 DEAD_LETTERS, deadLetter(payload, task.taskId(), reason, queue));
         if (settled == TaskQueue.Settled.DONE) {
             metrics.failed(true);

@@ -201,7 +201,7 @@ class TaskLifecycleTest {
         statuses.queued(task());
         TaskQueue.Lease[] leases = claimedTwice(queue);
         // the first holder's mail was accepted after all: it records sent
-        statuses.sentAndAcknowledged("t1", 1, false, null, queue, leases[0]);
+        statuses.sentAndAcknowledged(new MailTask("t1", "bob@example.org", "s", "m", false, 0, "2026-11-28T10:00:00Z"), 1, false, null, null, queue, leases[0]);
         assertThat(server.redis().opsForZSet().range("mailer:queue:inflight", 0, -1)).as("the other lease stays")
                 .containsExactly(leases[1].member());
 

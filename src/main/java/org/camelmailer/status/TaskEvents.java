@@ -1,0 +1,134 @@
+package org.camelmailer.status;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camelmailer.message.EmailAddress;
+import org.camelmailer.message.MailTask;
+
+/**
+ * What a task's record changes carry besides its fields ({@code queue.TaskQueue.PUT}): the event that explains the
+ * change (appended to {@code mailer:task:<id>:events}), the webhook jobs it starts (through {@link Outbox}) and the
+ * moves of the task between the search indexes: every task by creation time, by status, by tag and by recipient.
+ */
+public final class TaskEvents {
+
+    /** Every task, scored by its creation time in ms. */
+    public static final String ALL = "mailer:index:all";
+    static final String STATUS = "mailer:index:status:";
+    static final String TAG = "mailer:index:tag:";
+    static final String RECIPIENT = "mailer:index:rcpt:";
+    static final List<String> STATUSES = List.of(TaskStatusStore.QUEUED, TaskStatusStore.PROCESSING,
+            TaskStatusStore.RETRYING, TaskStatusStore.SENT, TaskStatusStore.FAILED);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Where events go besides the task's history: webhook jobs, as (list, entry) pairs pushed with the record. */
+    public interface Outbox {
+        Outbox NONE = (event, at, data) -> List.of();
+
+        /** The list/entry pairs to push for this event; {@code data} holds what a receiver is told. */
+        List<String[]> pushes(String event, Instant at, Map<String, Object> data);
+    }
+
+    private final Outbox outbox;
+
+    public TaskEvents(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    static String statusSet(String status) {
+        return STATUS + status;
+    }
+
+    static String tagSet(String tag) {
+        return TAG + tag;
+    }
+
+    /** A recipient's set, by its bare address in lower case (what GET /messages?recipient= compares). */
+    static String recipientSet(String address) {
+        return RECIPIENT + bareAddress(address);
+    }
+
+    static String bareAddress(String address) {
+        try {
+            return EmailAddress.parse(address).address().toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return address.strip().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The pairs that move the task ({@code %ID%} in the script) into {@code status}'s set and out of the others. */
+    static List<String> statusMove(String status) {
+        List<String> pairs = new ArrayList<>();
+        for (String other : STATUSES) {
+            if (!other.equals(status)) {
+                pairs.add("+zrem:" + statusSet(other));
+                pairs.add("%ID%");
+            }
+        }
+        pairs.add("+zadd:" + statusSet(status));
+        pairs.add("%ID%");
+        return pairs;
+    }
+
+    /** The index entries of a new task: all tasks, its status, its tags, its recipients. */
+    static List<String> indexed(MailTask task, String status) {
+        List<String> pairs = new ArrayList<>(List.of("+zadd:" + ALL, task.taskId(), "+zadd:" + statusSet(status),
+                task.taskId()));
+        for (String tag : task.tags()) {
+            pairs.add("+zadd:" + tagSet(tag));
+            pairs.add(task.taskId());
+        }
+        for (String recipient : task.recipients()) {
+            pairs.add("+zadd:" + recipientSet(recipient));
+            pairs.add(task.taskId());
+        }
+        return pairs;
+    }
+
+    /**
+     * The pairs for one event: {@code +event} with its JSON ({@code attempt} may be the script's {@code %ATTEMPT%}),
+     * then a {@code +push:} per outbox entry. {@code task} (null for an entry that is no task) gives what a webhook
+     * receiver is told besides the event.
+     */
+    List<String> event(String event, Instant at, Object attempt, Map<String, Object> details, MailTask task,
+                       String status) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("event", event);
+        json.put("at", at.toString());
+        json.put("attempt", attempt);
+        json.put("sequence", "%SEQ%");
+        json.putAll(details);
+        List<String> pairs = new ArrayList<>(List.of("+event", numbers(json)));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("task_id", task == null ? "%ID%" : task.taskId());
+        data.put("status", status);
+        data.put("recipients", task == null ? null : task.recipients().size());
+        data.put("attempt", attempt);
+        data.putAll(details);
+        data.put("tags", task == null ? List.of() : task.tags());
+        data.put("metadata", task == null ? Map.of() : task.metadata());
+        data.put("sequence", "%SEQ%");
+        for (String[] push : outbox.pushes(event, at, data)) {
+            pairs.add("+push:" + push[0]);
+            pairs.add(push[1].replace("\"%SEQ%\"", "%SEQ%").replace("\"%ATTEMPT%\"", "%ATTEMPT%"));
+        }
+        return pairs;
+    }
+
+    /** JSON with the script's number placeholders unquoted ({@code "%SEQ%"} becomes {@code %SEQ%}). */
+    static String numbers(Map<String, Object> json) {
+        try {
+            return JSON.writeValueAsString(json).replace("\"%SEQ%\"", "%SEQ%").replace("\"%ATTEMPT%\"", "%ATTEMPT%");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
