@@ -267,7 +267,9 @@ class MessageApiTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> events = (List<Map<String, Object>>) history.get("events");
         assertThat(events).extracting(e -> e.get("event")).containsExactly("queued", "processing", "sent");
-        assertThat(events.get(2)).containsEntry("attempt", 1).containsKey("at");
+        assertThat(events.get(2)).containsEntry("attempt", 1).containsKey("at")
+                .containsEntry("message_id", "<" + id + "@corp.internal>");
+        assertThat((String) events.get(2).get("smtp_reply")).startsWith("250");
 
         assertThat(found("/messages?tag=" + tag)).containsExactly(other, id);
         assertThat(found("/messages?tag=" + tag + "&recipient=SUIVI@example.org")).containsExactly(id);

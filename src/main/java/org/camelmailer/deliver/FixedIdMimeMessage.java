@@ -13,11 +13,21 @@ final class FixedIdMimeMessage extends MimeMessage {
 
     private final String messageId;
     private final Address[] envelope;
+    private volatile String serverReply;
 
     FixedIdMimeMessage(Session session, String messageId, Address[] envelope) {
         super(session);
         this.messageId = messageId;
         this.envelope = envelope.clone();
+    }
+
+    void serverReply(String reply) {
+        this.serverReply = reply == null ? null : reply.strip();
+    }
+
+    /** The SMTP server's reply to the end of data, once sent (null for the outbox, or before). */
+    String serverReply() {
+        return serverReply;
     }
 
     /** RCPT TO: every recipient, bcc included, though no Bcc header is written. */

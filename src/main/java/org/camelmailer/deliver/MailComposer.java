@@ -54,6 +54,11 @@ public final class MailComposer {
         return compose(task, enhancement == null ? null : enhancement.html(), contents);
     }
 
+    /** The route's step after sending: the SMTP server's reply to the mail (null when it went to the outbox). */
+    public String reply(@org.apache.camel.Body MimeMessage sent) {
+        return sent instanceof FixedIdMimeMessage composed ? composed.serverReply() : null;
+    }
+
     public MimeMessage compose(MailTask task, String enhancedHtml) {
         return compose(task, enhancedHtml, null);
     }

@@ -243,6 +243,10 @@ final class SmtpConnection extends SMTPTransport {
     public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
         dataStarted = false;
         super.sendMessage(message, addresses);
+        // the server's reply to the end of data ("250 2.0.0 Ok: queued as 4Xyz"): the sent event tells it
+        if (message instanceof FixedIdMimeMessage composed) {
+            composed.serverReply(getLastServerResponse());
+        }
     }
 
     @Override

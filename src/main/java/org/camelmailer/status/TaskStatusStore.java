@@ -166,17 +166,17 @@ public final class TaskStatusStore implements TaskRecords {
     /**
      * The final record of a delivered task, in one write, with its events: how the enhancement went when one was asked
      * for ({@code enhanced}, or {@code enhance_fallback} with the reason in {@code note}), then {@code sent} with the
-     * Message-ID.
+     * Message-ID and the server's reply.
      */
-    public void sent(MailTask task, int attempts, boolean enhanced, String note, String messageId) {
-        write(task.taskId(), sentFields(task, attempts, enhanced, note, messageId).toArray(String[]::new));
+    public void sent(MailTask task, int attempts, boolean enhanced, String note, String messageId, String smtpReply) {
+        write(task.taskId(), sentFields(task, attempts, enhanced, note, messageId, smtpReply).toArray(String[]::new));
     }
 
     /** {@link #sent} and the end of this claim's {@code lease} on {@code queue}, in one round trip. */
     public void sentAndAcknowledged(MailTask task, int attempts, boolean enhanced, String note, String messageId,
-                                    TaskQueue queue, TaskQueue.Lease lease) {
+                                    String smtpReply, TaskQueue queue, TaskQueue.Lease lease) {
         queue.finish(lease, key(task.taskId()), this,
-                sentFields(task, attempts, enhanced, note, messageId).toArray(String[]::new));
+                sentFields(task, attempts, enhanced, note, messageId, smtpReply).toArray(String[]::new));
     }
 
     /**
@@ -218,7 +218,8 @@ public final class TaskStatusStore implements TaskRecords {
         write(task.taskId(), fields.toArray(String[]::new));
     }
 
-    private List<String> sentFields(MailTask task, int attempts, boolean enhanced, String note, String messageId) {
+    private List<String> sentFields(MailTask task, int attempts, boolean enhanced, String note, String messageId,
+                                    String smtpReply) {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(List.of("status", SENT, "attempts", Integer.toString(attempts),
                 "enhanced", Boolean.toString(enhanced), "updated_at", at.toString(), "error", note == null ? "" : note));
@@ -229,6 +230,7 @@ public final class TaskStatusStore implements TaskRecords {
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("message_id", messageId);
+        details.put("smtp_reply", smtpReply);
         fields.addAll(events.event(SENT, at, attempts, details, task, SENT));
         fields.addAll(TaskEvents.statusMove(SENT));
         return fields;

@@ -95,9 +95,11 @@ public final class TaskLifecycle {
     /** Recorded before the queue entry is acknowledged, so a crash in between cannot mail twice. */
     public void sent(@Variable("task") MailTask task, @Variable("enhancement") Enhancement enhancement,
                      @ExchangeProperty(RedisQueueConsumer.CLAIM) Claim claim,
-                     @Header(MailConstants.MAIL_MESSAGE_ID) String smtpMessageId) throws InterruptedException {
+                     @Header(MailConstants.MAIL_MESSAGE_ID) String smtpMessageId,
+                     @Variable("smtpReply") String smtpReply) throws InterruptedException {
         boolean enhanced = enhancement != null && enhancement.enhanced();
-        recordSent(claim, task, enhanced, enhancement == null ? null : enhancement.fallbackReason(), smtpMessageId);
+        recordSent(claim, task, enhanced, enhancement == null ? null : enhancement.fallbackReason(), smtpMessageId,
+                smtpReply == null ? null : redactor.apply(smtpReply));
         metrics.sent();
         if (smtpMessageId != null) {
             metrics.smtpReply("2xx");
@@ -109,19 +111,19 @@ public final class TaskLifecycle {
      * The mail has left: a Redis outage now must not turn into a second mail after the lease runs out, so the
      * record is retried until Redis answers again (within the lease; a stop interrupts the wait).
      */
-    private void recordSent(Claim claim, MailTask task, boolean enhanced, String note, String messageId)
-            throws InterruptedException {
+    private void recordSent(Claim claim, MailTask task, boolean enhanced, String note, String messageId,
+                            String smtpReply) throws InterruptedException {
         long deadline = System.nanoTime() + recordSentWithin.toNanos();
         boolean waited = false;
         while (true) {
             try {
                 if (claim != null) {
                     // this claim's lease ends in the same round trip
-                    statuses.sentAndAcknowledged(task, task.attempt() + 1, enhanced, note, messageId, claim.queue(),
+                    statuses.sentAndAcknowledged(task, task.attempt() + 1, enhanced, note, messageId, smtpReply, claim.queue(),
                             claim.lease());
                     claim.settled();
                 } else {
-                    statuses.sent(task, task.attempt() + 1, enhanced, note, messageId);
+                    statuses.sent(task, task.attempt() + 1, enhanced, note, messageId, smtpReply);
                 }
                 if (waited) {
                     LOG.info("task {} recorded sent now that Redis answers again", task.taskId());

@@ -50,7 +50,7 @@ class TaskHistoryTest {
         store.retryingAndDelayed(task, 1, "451 4.3.0 later", queue, first.lease(), "{\"task_id\":\"t1\",\"attempt\":1}",
                 Duration.ZERO);
         TaskQueue.Claimed second = queue.claim(Duration.ofMinutes(1), store);
-        store.sentAndAcknowledged(task.nextAttempt(), 2, false, null, "<t1@example.org>", queue, second.lease());
+        store.sentAndAcknowledged(task.nextAttempt(), 2, false, null, "<t1@example.org>", "250 2.0.0 Ok: queued as X1", queue, second.lease());
 
         List<Map<String, Object>> events = store.events("t1");
         assertThat(events).extracting(e -> e.get("event"))
@@ -58,7 +58,8 @@ class TaskHistoryTest {
         assertThat(events).extracting(e -> e.get("sequence")).containsExactly(1, 2, 3, 4, 5);
         assertThat(events).extracting(e -> e.get("attempt")).containsExactly(0, 1, 1, 2, 2);
         assertThat(events.get(2)).containsEntry("error", "451 4.3.0 later").containsKey("next_attempt_at");
-        assertThat(events.get(4)).containsEntry("message_id", "<t1@example.org>");
+        assertThat(events.get(4)).containsEntry("message_id", "<t1@example.org>")
+                .containsEntry("smtp_reply", "250 2.0.0 Ok: queued as X1");
         assertThat(Instant.parse((String) events.get(4).get("at"))).isAfterOrEqualTo(
                 Instant.parse((String) events.get(0).get("at")));
         assertThat(redis.opsForList().range("outbox", 0, -1)).containsExactly("sent t1 #5");
@@ -97,7 +98,7 @@ class TaskHistoryTest {
         redis.opsForList().leftPush("q", "{\"task_id\":\"id05\",\"attempt\":0}");
         TaskQueue.Claimed claim = queue.claim(Duration.ofMinutes(1), store);
         store.sentAndAcknowledged(task("id05", t0.plusSeconds(5), List.of(), "odd@example.org"), 1, false, null, null,
-                queue, claim.lease());
+                null, queue, claim.lease());
 
         assertThat(ids(store.search(query(null, null, null, null, null, 100, null)).tasks())).hasSize(33)
                 .startsWith("b3", "b2", "b1", "id29").endsWith("id00");

@@ -96,8 +96,8 @@ class TaskStatusStoreTest {
         store.queued(task("t1"));
         store.queued(task("t2"));
 
-        store.sent(task("t1"), 1, true, null, null);
-        store.sent(task("t2"), 2, false, "gemini_timeout", null);
+        store.sent(task("t1"), 1, true, null, null, null);
+        store.sent(task("t2"), 2, false, "gemini_timeout", null, null);
 
         assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("attempts", 1)
                 .containsEntry("enhanced", true).containsEntry("error", null);
@@ -114,7 +114,7 @@ class TaskStatusStoreTest {
         TaskQueue.Lease held = queue.claim(Duration.ofMinutes(1));
         TaskQueue.Lease other = queue.claim(Duration.ofMinutes(1));
 
-        store.sentAndAcknowledged(task("t1"), 1, true, "gemini_timeout", null, queue, held);
+        store.sentAndAcknowledged(task("t1"), 1, true, "gemini_timeout", null, null, queue, held);
 
         assertThat(store.find("t1")).containsEntry("status", "sent").containsEntry("attempts", 1)
                 .containsEntry("enhanced", true).containsEntry("error", "gemini_timeout");
@@ -168,7 +168,7 @@ class TaskStatusStoreTest {
     @Test
     void should_say_whether_a_task_was_sent() {
         store.queued(task("sent"));
-        store.sent(task("sent"), 1, false, null, null);
+        store.sent(task("sent"), 1, false, null, null, null);
         store.queued(task("retrying"));
         store.update("retrying", TaskStatusStore.RETRYING, 1, "451 try later");
 
@@ -184,7 +184,7 @@ class TaskStatusStoreTest {
         store.queued(retried);
         store.update("retried", TaskStatusStore.RETRYING, 2, "451 try later");
         store.queued(task("sent"));
-        store.sent(task("sent"), 1, false, null, null);
+        store.sent(task("sent"), 1, false, null, null, null);
         ObjectMapper json = new ObjectMapper();
         redis.opsForList().leftPush("mailer:queue", json.writeValueAsString(retried));
         redis.opsForList().leftPush("mailer:queue", json.writeValueAsString(task("sent")));

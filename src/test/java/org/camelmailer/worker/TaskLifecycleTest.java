@@ -70,7 +70,7 @@ class TaskLifecycleTest {
 
         CompletableFuture<Void> recording = CompletableFuture.runAsync(() -> {
             try {
-                lifecycle(Duration.ofMinutes(1)).sent(task(), ENHANCED, null, null);
+                lifecycle(Duration.ofMinutes(1)).sent(task(), ENHANCED, null, null, null);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
@@ -92,7 +92,7 @@ class TaskLifecycleTest {
         statuses.queued(task());
         Claim claim = Claim.of(queue, new TaskQueue.Claimed(lease, false), () -> true);
 
-        lifecycle(Duration.ofMinutes(1)).sent(task(), ENHANCED, claim, "<t1@example.org>");
+        lifecycle(Duration.ofMinutes(1)).sent(task(), ENHANCED, claim, "<t1@example.org>", "250 2.0.0 Ok");
 
         assertThat(statuses.find("t1")).containsEntry("status", "sent");
         assertThat(queue.inflight()).isZero();
@@ -143,7 +143,7 @@ class TaskLifecycleTest {
         statuses.queued(task());
         server.stop();
 
-        assertThatThrownBy(() -> lifecycle(Duration.ofMillis(600)).sent(task(), ENHANCED, null, null))
+        assertThatThrownBy(() -> lifecycle(Duration.ofMillis(600)).sent(task(), ENHANCED, null, null, null))
                 .isInstanceOf(RedisConnectionFailureException.class);
     }
 
@@ -201,7 +201,7 @@ class TaskLifecycleTest {
         statuses.queued(task());
         TaskQueue.Lease[] leases = claimedTwice(queue);
         // the first holder's mail was accepted after all: it records sent
-        statuses.sentAndAcknowledged(new MailTask("t1", "bob@example.org", "s", "m", false, 0, "2026-11-28T10:00:00Z"), 1, false, null, null, queue, leases[0]);
+        statuses.sentAndAcknowledged(new MailTask("t1", "bob@example.org", "s", "m", false, 0, "2026-11-28T10:00:00Z"), 1, false, null, null, null, queue, leases[0]);
         assertThat(server.redis().opsForZSet().range("mailer:queue:inflight", 0, -1)).as("the other lease stays")
                 .containsExactly(leases[1].member());
 
