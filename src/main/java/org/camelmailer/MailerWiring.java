@@ -38,6 +38,7 @@ import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.content.LargeMessageGate;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
+import org.camelmailer.api.SuppressionsApi;
 import org.camelmailer.api.TemplatesApi;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
@@ -237,9 +238,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL)));
-        // mailer:suppressions: filled by worker-errors from refusals at RCPT TO
+        // mailer:suppressions: filled by worker-errors from refusals at RCPT TO, read and edited under /admin
         SuppressionList suppressions = new SuppressionList(redis, metrics);
         registry.bind("suppressionList", suppressions);
+        registry.bind("suppressionsApi", new SuppressionsApi(suppressions));
         registry.bind("hardBounces", new HardBounces(suppressions, redactor));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
