@@ -38,6 +38,7 @@ import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.content.LargeMessageGate;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
+import org.camelmailer.api.SuppressionsApi;
 import org.camelmailer.api.TemplatesApi;
 import org.camelmailer.deliver.MailComposer;
 import org.camelmailer.deliver.OutboxWriter;
@@ -70,6 +71,8 @@ import org.camelmailer.observe.DeliveryHealthCheck;
 import org.camelmailer.observe.MailerMetrics;
 import org.camelmailer.observe.RedisHealthCheck;
 import org.camelmailer.observe.WorkerHealthCheck;
+import org.camelmailer.suppress.HardBounces;
+import org.camelmailer.suppress.SuppressionList;
 import org.camelmailer.template.TemplateStore;
 import org.camelmailer.redis.RedisBootstrap;
 import org.camelmailer.enhance.GeminiEndpoint;
@@ -145,6 +148,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         }
         // live reload of routes/*.camel.yaml: for development, off unless asked for
         p.setProperty("camel.main.routes-reload-enabled", Boolean.toString(settings.getBoolean(Setting.MAILER_ROUTES_RELOAD)));
+        // read by worker-errors (errors.camel.yaml) as true or false, whatever case it was written in
+        p.setProperty(Setting.MAILER_SUPPRESS_HARD_BOUNCES.key(),
+                Boolean.toString(settings.getBoolean(Setting.MAILER_SUPPRESS_HARD_BOUNCES)));
         return p;
     }
 
@@ -232,6 +238,11 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL)));
+        // mailer:suppressions: filled by worker-errors from refusals at RCPT TO, read and edited under /admin
+        SuppressionList suppressions = new SuppressionList(redis, metrics);
+        registry.bind("suppressionList", suppressions);
+        registry.bind("suppressionsApi", new SuppressionsApi(suppressions));
+        registry.bind("hardBounces", new HardBounces(suppressions, redactor));
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 // no count unless set: MAILER_RETRY_MAX_AGE decides, as an MTA's queue lifetime does

@@ -171,6 +171,24 @@ class OpenApiContractTest {
     }
 
     @Test
+    void should_match_the_suppression_list_answers() {
+        Exchange added = call(post("/admin/suppressions", "{\"email\":\"Gone <gone@example.org>\"}")
+                .withHeader("X-API-Key", KEY));
+        assertThat(added.response.statusCode()).as(added.response.body()).isEqualTo(201);
+        assertValid(added);
+        Exchange list = call(SimpleRequest.Builder.get("/admin/suppressions").withHeader("X-API-Key", KEY));
+        assertThat(list.response.body()).contains("gone@example.org");
+        assertValid(list);
+        assertValid(call(SimpleRequest.Builder.delete("/admin/suppressions/gone@example.org").withHeader("X-API-Key", KEY)));
+        Exchange unknown = call(SimpleRequest.Builder.delete("/admin/suppressions/gone@example.org")
+                .withHeader("X-API-Key", KEY));
+        assertThat(unknown.response.statusCode()).isEqualTo(404);
+        assertValid(unknown);
+        assertValidResponse(call(post("/admin/suppressions", "{\"email\":\"pas une adresse\"}")
+                .withHeader("X-API-Key", KEY)), 400);
+    }
+
+    @Test
     void should_report_an_answer_that_drifts_from_the_document() {
         String queued = "{\"status\":\"queued\",\"message\":\"…\",\"task_id\":\"3f6c2a52-8d0e-4a57-9a43-5b1f6f0c2d11\"}";
         assertThat(responseReport("/message", Request.Method.POST, 202, queued).hasErrors()).isFalse();

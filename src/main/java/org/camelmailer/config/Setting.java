@@ -65,7 +65,8 @@ public enum Setting {
     MAILER_MAX_ATTEMPTS("mailer.max-attempts", "", Check.whole(1, 1000).orEmpty()),
     MAILER_RETRY_DELAY("mailer.retry-delay", "5s", Check.duration(Duration.ofMillis(1), "")),
     MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m", Check.duration(Duration.ofMillis(1), "")),
-    MAILER_RETRY_MAX_AGE("mailer.retry-max-age", "1d", Check.duration(Duration.ofSeconds(1), ""));
+    MAILER_RETRY_MAX_AGE("mailer.retry-max-age", "1d", Check.duration(Duration.ofSeconds(1), "")),
+    MAILER_SUPPRESS_HARD_BOUNCES("mailer.suppress-hard-bounces", "true", Check.bool());
 
     /** The name the Celery mailer used for the broker: still honoured, as an alias of REDIS_URL. */
     public static final String CELERY_BROKER_URL = "CELERY_BROKER_URL";

@@ -76,6 +76,27 @@ public final class SmtpFailureClassifier {
     }
 
     /**
+     * The recipients the server refused at {@code RCPT TO}, in the order Angus Mail chained them (one
+     * {@link SMTPAddressFailedException} per refused address under the {@code SendFailedException}); refusals of
+     * {@code MAIL FROM} ({@link SMTPSenderFailedException}) and of {@code DATA} ({@link SMTPSendFailedException}) are
+     * no recipient's and are not listed. Empty when none was refused.
+     */
+    public static List<RefusedRecipient> refusedRecipients(Throwable t) {
+        List<RefusedRecipient> refused = new ArrayList<>();
+        if (t == null) {
+            return refused;
+        }
+        for (Throwable e : chainOf(t)) {
+            if (e instanceof SMTPAddressFailedException x && x.getAddress() != null
+                    && x.getReturnCode() >= 400 && x.getReturnCode() < 600) {
+                refused.add(new RefusedRecipient(x.getAddress().getAddress(), x.getReturnCode(),
+                        oneLine(replyLine(x.getReturnCode(), x.getMessage()))));
+            }
+        }
+        return refused;
+    }
+
+    /**
      * The server's reply to AUTH, as Angus Mail words it (the reply line itself). A 4xx (Postfix's {@code 454 4.7.0
      * Temporary authentication failure} while Dovecot's auth service restarts) says nothing about the credentials:
      * retried like any 4xx. Anything else is a refusal: wrong credentials do not fix themselves, and retrying them

@@ -12,7 +12,8 @@ import org.apache.camel.spi.Registry;
 
 /**
  * The service's own meters, next to Camel's route metrics at {@code /observe/metrics}: tasks accepted, sent,
- * retried, failed and dead-lettered, Gemini calls by outcome, SMTP replies by class, and the queue gauges.
+ * retried, failed and dead-lettered, addresses suppressed, Gemini calls by outcome, SMTP replies by class, and the
+ * queue gauges.
  */
 public final class MailerMetrics {
 
@@ -22,6 +23,7 @@ public final class MailerMetrics {
     private final Counter retried;
     private final Counter failed;
     private final Counter deadLettered;
+    private final Counter suppressionsAdded;
 
     public MailerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -30,6 +32,8 @@ public final class MailerMetrics {
         this.retried = Counter.builder("mailer.tasks.retried").description("delivery attempts scheduled again").register(registry);
         this.failed = Counter.builder("mailer.tasks.failed").description("tasks given up on").register(registry);
         this.deadLettered = Counter.builder("mailer.tasks.dead.lettered").description("tasks moved to mailer:dead").register(registry);
+        this.suppressionsAdded = Counter.builder("mailer.suppressions.added")
+                .description("addresses put on the suppression list mailer:suppressions").register(registry);
     }
 
     /**
@@ -75,6 +79,11 @@ public final class MailerMetrics {
         if (deadLettered) {
             this.deadLettered.increment();
         }
+    }
+
+    /** An address new on the suppression list: refused for good at RCPT TO, or added by an operator. */
+    public void suppressionAdded() {
+        suppressionsAdded.increment();
     }
 
     /** One Gemini attempt: outcome html, retry or fallback; reason a short fixed word (status code, blocked...). */

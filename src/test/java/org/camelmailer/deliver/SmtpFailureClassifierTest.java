@@ -150,4 +150,26 @@ class SmtpFailureClassifierTest {
 
         assertThat(SmtpFailureClassifier.classify(a).kind()).isEqualTo(FailureKind.TRANSIENT);
     }
+
+    @Test
+    void should_list_each_recipient_refused_at_rcpt_to_with_its_reply() throws Exception {
+        SMTPAddressFailedException gone = new SMTPAddressFailedException(new InternetAddress("gone@example.org"),
+                "RCPT TO:<gone@example.org>", 550, "550 5.1.1 <gone@example.org>: user unknown\r\n");
+        SMTPAddressFailedException later = new SMTPAddressFailedException(new InternetAddress("later@example.org"),
+                "RCPT TO:<later@example.org>", 451, "4.7.1 greylisted");
+        SMTPAddressFailedException full = new SMTPAddressFailedException(new InternetAddress("full@example.org"),
+                "RCPT TO:<full@example.org>", 552, "552 5.2.2 mailbox full");
+        gone.setNextException(later);
+        later.setNextException(full);
+
+        assertThat(SmtpFailureClassifier.refusedRecipients(new CamelExecutionException("failed", null,
+                new SendFailedException("Invalid Addresses", gone)))).containsExactly(
+                new RefusedRecipient("gone@example.org", 550, "550 5.1.1 <gone@example.org>: user unknown"),
+                new RefusedRecipient("later@example.org", 451, "451 4.7.1 greylisted"),
+                new RefusedRecipient("full@example.org", 552, "552 5.2.2 mailbox full"))
+                .extracting(RefusedRecipient::permanent).containsExactly(true, false, false);
+        assertThat(SmtpFailureClassifier.refusedRecipients(new SMTPSendFailedException("DATA", 554, "554 spam", null,
+                null, null, null))).isEmpty();
+        assertThat(SmtpFailureClassifier.refusedRecipients(null)).isEmpty();
+    }
 }
