@@ -2,17 +2,16 @@ package org.camelmailer.webhook;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camelmailer.config.WebhookEvents;
+import org.camelmailer.config.WebhookUrls;
 
 /**
  * The producing side of the webhook queue {@value #QUEUE}: for a task event named in MAILER_WEBHOOK_EVENTS, one JSON
@@ -23,8 +22,7 @@ public final class WebhookJobs {
 
     public static final String QUEUE = "mailer:queue:webhooks";
     /** The events a webhook may be asked for (MAILER_WEBHOOK_EVENTS). */
-    public static final List<String> EVENTS = List.of("queued", "processing", "enhanced", "enhance_fallback",
-            "retrying", "sent", "failed", "dead_lettered", "redriven", "suppressed", "scheduled", "cancelled");
+    public static final List<String> EVENTS = WebhookEvents.EVENTS;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final WebhookJobs NONE = new WebhookJobs(0, Set.of());
@@ -50,16 +48,9 @@ public final class WebhookJobs {
         return NONE;
     }
 
-    /** The comma-separated event names; IllegalArgumentException naming the first that is none of {@link #EVENTS}. */
+    /** The comma-separated event names; IllegalArgumentException naming the first that is not an event. */
     public static Set<String> events(String events) {
-        Set<String> names = Arrays.stream(events.split(",")).map(e -> e.strip().toLowerCase(Locale.ROOT))
-                .filter(e -> !e.isEmpty()).collect(Collectors.toCollection(java.util.LinkedHashSet::new));
-        for (String name : names) {
-            if (!EVENTS.contains(name)) {
-                throw new IllegalArgumentException("'" + name + "' is not an event: use " + String.join(", ", EVENTS));
-            }
-        }
-        return Set.copyOf(names);
+        return WebhookEvents.parse(events);
     }
 
     /** "sent", "failed", …: true when a job is to be made for this event. */

@@ -7,13 +7,13 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.camelmailer.config.WebhookSecret;
+
 /**
  * Standard Webhooks signatures: {@code v1,} + base64 of HMAC-SHA256 over {@code id.timestamp.body}, keyed with
  * MAILER_WEBHOOK_SECRET: a {@code whsec_} secret is the base64 of the key, any other its UTF-8 bytes.
  */
 public final class WebhookSigner {
-
-    public static final String PREFIX = "whsec_";
 
     private final SecretKeySpec key;
 
@@ -21,24 +21,9 @@ public final class WebhookSigner {
         this.key = new SecretKeySpec(key(secret), "HmacSHA256");
     }
 
-    /** The key bytes a secret stands for; IllegalArgumentException (never quoting it) when it is empty or bad base64. */
+    /** The key bytes a secret stands for (see {@link WebhookSecret}). */
     public static byte[] key(String secret) {
-        if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("must not be empty");
-        }
-        if (!secret.startsWith(PREFIX)) {
-            return secret.getBytes(StandardCharsets.UTF_8);
-        }
-        byte[] key;
-        try {
-            key = Base64.getDecoder().decode(secret.substring(PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a secret starting with " + PREFIX + " must be followed by base64");
-        }
-        if (key.length == 0) {
-            throw new IllegalArgumentException("a secret starting with " + PREFIX + " must be followed by base64");
-        }
-        return key;
+        return WebhookSecret.key(secret);
     }
 
     /** The webhook-signature header for one attempt: the body as the exact bytes sent. */

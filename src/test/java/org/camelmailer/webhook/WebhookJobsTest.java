@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.camelmailer.config.WebhookUrls;
 import org.junit.jupiter.api.Test;
 
 class WebhookJobsTest {

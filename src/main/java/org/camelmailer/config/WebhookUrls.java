@@ -1,4 +1,4 @@
-package org.camelmailer.webhook;
+package org.camelmailer.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
