@@ -67,6 +67,7 @@ import org.camelmailer.config.Role;
 import org.camelmailer.config.SecretRedactor;
 import org.camelmailer.config.Setting;
 import org.camelmailer.config.Settings;
+import org.camelmailer.config.WebhookUrls;
 import org.camelmailer.observe.DeliveryHealthCheck;
 import org.camelmailer.observe.MailerMetrics;
 import org.camelmailer.observe.RedisHealthCheck;
@@ -77,6 +78,10 @@ import org.camelmailer.template.TemplateStore;
 import org.camelmailer.redis.RedisBootstrap;
 import org.camelmailer.enhance.GeminiEndpoint;
 import org.camelmailer.worker.Queues;
+import org.camelmailer.webhook.WebhookDeadLetters;
+import org.camelmailer.webhook.WebhookDelivery;
+import org.camelmailer.webhook.WebhookJobs;
+import org.camelmailer.webhook.WebhookSigner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -138,11 +143,15 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         p.setProperty("mailer.http-body-limit", Long.toString(HttpEdge.serverBodyLimit(
                 settings.getInt(Setting.MAILER_MAX_BODY_SIZE), settings.getInt(Setting.MAILER_MAX_MESSAGE_SIZE))));
         p.setProperty("mailer.http.port", Integer.toString(settings.getInt(Setting.MAILER_HTTP_PORT)));
+        p.setProperty("mailer.webhook-queue", WebhookJobs.QUEUE);
+        // camel-http's timeouts are whole milliseconds
+        p.setProperty("mailer.webhook.timeout-millis",
+                Long.toString(settings.getDuration(Setting.MAILER_WEBHOOK_TIMEOUT).toMillis()));
         // Camel's own stop waits a little longer than the workers' hand-back deadline (its setting is in seconds)
         p.setProperty("camel.main.shutdown-timeout",
                 Long.toString(settings.getDuration(Setting.MAILER_SHUTDOWN_TIMEOUT).toSeconds() + 5));
         // MAILER_ROLE picks the route files; the HTTP server stays up in every role for health and metrics
-        String excluded = role().excludedRoutes();
+        String excluded = role().excludedRoutes(settings.isSet(Setting.MAILER_WEBHOOK_URL));
         if (!excluded.isEmpty()) {
             p.setProperty("camel.main.routes-exclude-pattern", excluded);
         }
@@ -191,8 +200,14 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         LOG.info("camel-mailer role: {}", role().name().toLowerCase());
         StringRedisTemplate redis = connectedRedis();
         Duration statusTtl = settings.getDuration(Setting.MAILER_STATUS_TTL);
-        TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl);
-        MailerMetrics metrics = metrics(registry, Queues.ALL.stream().map(key -> new TaskQueue(redis, key)).toList());
+        // each event MAILER_WEBHOOK_EVENTS names becomes one webhook job per receiver, pushed with the record change
+        WebhookJobs webhookJobs = settings.isSet(Setting.MAILER_WEBHOOK_URL)
+                ? WebhookJobs.of(settings.get(Setting.MAILER_WEBHOOK_URL), settings.get(Setting.MAILER_WEBHOOK_EVENTS))
+                : WebhookJobs.none();
+        TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl, (event, at, data) -> webhookJobs
+                .jobs(event, at, data).stream().map(job -> new String[] {WebhookJobs.QUEUE, job}).toList());
+        MailerMetrics metrics = metrics(registry, Queues.ALL.stream().map(key -> new TaskQueue(redis, key)).toList(),
+                new TaskQueue(redis, WebhookJobs.QUEUE));
         registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
         // paused deliveries (a refused login, TLS that cannot work): the taking routes wait, readiness says why
         SmtpCircuit circuit = new SmtpCircuit(settings.getDuration(Setting.SMTP_PAUSE_ON_REFUSAL));
@@ -232,17 +247,22 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         largeRequests = new LargeMessageGate(large, smallBody, Duration.ZERO);
         registry.bind("largeTasks", new LargeMessageGate(large, smallBody, Duration.ofMinutes(1)));
         registry.bind("rateLimiter", RateLimiter.of(settings.get(Setting.MAILER_RATE_LIMIT)));
-        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, statusTtl));
-        registry.bind("batchAdmission", new BatchAdmission(redis, statuses, attachments, Queues.PLAIN,
+        // mailer:suppressions: filled by worker-errors from refusals at RCPT TO, read and edited under /admin, and
+        // read by both admissions (a suppressed recipient is left out of a new message)
+        SuppressionList suppressions = new SuppressionList(redis, metrics);
+        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, suppressions, statusTtl));
+        registry.bind("batchAdmission", new BatchAdmission(redis, statuses, attachments, suppressions, Queues.PLAIN,
                 settings.isSet(Setting.GEMINI_API_KEY) ? Queues.ENHANCE : null, statusTtl));
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         registry.bind("apiKeyGuard", apiKeyGuard());
-        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL)));
-        // mailer:suppressions: filled by worker-errors from refusals at RCPT TO, read and edited under /admin
-        SuppressionList suppressions = new SuppressionList(redis, metrics);
+        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL),
+                new WebhookDeadLetters(redis)));
         registry.bind("suppressionList", suppressions);
         registry.bind("suppressionsApi", new SuppressionsApi(suppressions));
         registry.bind("hardBounces", new HardBounces(suppressions, redactor));
+        if (role().delivers() && settings.isSet(Setting.MAILER_WEBHOOK_URL)) {
+            webhooks(registry, metrics);
+        }
 
         registry.bind("taskLifecycle", new TaskLifecycle(statuses, new RetryPolicy(
                 // no count unless set: MAILER_RETRY_MAX_AGE decides, as an MTA's queue lifetime does
@@ -296,7 +316,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         RedisBootstrap bootstrap = RedisBootstrap.start(settings.get(Setting.REDIS_URL),
                 settings.isSet(Setting.REDIS_SENTINELS), Path.of(settings.get(Setting.MAILER_DATA_DIR)));
         resources.add(bootstrap);
-        int pool = RedisConnection.poolSize(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY), geminiConcurrency());
+        int pool = RedisConnection.poolSize(settings.getInt(Setting.MAILER_WORKER_CONCURRENCY)
+                + settings.getInt(Setting.MAILER_WEBHOOK_CONCURRENCY), geminiConcurrency());
         StringRedisTemplate template;
         if (settings.isSet(Setting.REDIS_SENTINELS)) {
             String master = settings.get(Setting.REDIS_SENTINEL_MASTER);
@@ -313,13 +334,30 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         return template;
     }
 
-    private static MailerMetrics metrics(Registry registry, List<TaskQueue> queues) {
+    private static MailerMetrics metrics(Registry registry, List<TaskQueue> queues, TaskQueue webhooks) {
         MailerMetrics metrics = MailerMetrics.in(registry);
+        metrics.gauge("mailer.webhooks.queue.depth", "webhook jobs waiting: ready plus scheduled for a retry",
+                webhooks::depth);
         metrics.gauge("mailer.queue.depth", "tasks waiting: ready plus scheduled for a retry",
                 () -> queues.stream().mapToLong(TaskQueue::depth).sum());
         metrics.gauge("mailer.queue.inflight", "tasks held by workers",
                 () -> queues.stream().mapToLong(TaskQueue::inflight).sum());
         return metrics;
+    }
+
+    /**
+     * The webhook delivery (routes/webhooks.camel.yaml): the receivers, the signing key, and the mail's backoff
+     * (MAILER_RETRY_DELAY doubling up to MAILER_RETRY_MAX_DELAY) until MAILER_WEBHOOK_MAX_AGE.
+     */
+    private void webhooks(Registry registry, MailerMetrics metrics) {
+        WebhookUrls urls = WebhookUrls.parse(settings.get(Setting.MAILER_WEBHOOK_URL));
+        Duration maxAge = settings.getDuration(Setting.MAILER_WEBHOOK_MAX_AGE);
+        RetryPolicy backoff = new RetryPolicy(0, settings.getDuration(Setting.MAILER_RETRY_DELAY),
+                settings.getDuration(Setting.MAILER_RETRY_MAX_DELAY), maxAge);
+        registry.bind("webhookDelivery", new WebhookDelivery(urls,
+                new WebhookSigner(settings.get(Setting.MAILER_WEBHOOK_SECRET)), maxAge, backoff::backoff, metrics));
+        LOG.info("webhooks: {} to {} receiver(s) ({})", settings.get(Setting.MAILER_WEBHOOK_EVENTS), urls.size(),
+                WebhookUrls.redact(settings.get(Setting.MAILER_WEBHOOK_URL)));
     }
 
     private ApiKeyGuard apiKeyGuard() {

@@ -2,9 +2,12 @@ package org.camelmailer.api;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -14,6 +17,7 @@ import org.apache.camel.Variable;
 import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.status.TaskStatusStore;
+import org.camelmailer.suppress.SuppressionList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -39,16 +43,18 @@ public final class BatchAdmission {
     private final StringRedisTemplate redis;
     private final TaskStatusStore statuses;
     private final AttachmentStore attachments;
+    private final SuppressionList suppressions;
     private final String plainQueue;
     private final String enhanceQueue;
     private final Duration ttl;
 
     /** {@code enhanceQueue}: null when Gemini is not configured (every task then goes to the plain queue). */
     public BatchAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
-                          String plainQueue, String enhanceQueue, Duration ttl) {
+                          SuppressionList suppressions, String plainQueue, String enhanceQueue, Duration ttl) {
         this.redis = redis;
         this.statuses = statuses;
         this.attachments = attachments;
+        this.suppressions = suppressions;
         this.plainQueue = plainQueue;
         this.enhanceQueue = enhanceQueue;
         this.ttl = ttl;
@@ -74,9 +80,23 @@ public final class BatchAdmission {
                 return earlier;
             }
         }
+        // the suppression list, for every recipient of the batch in one round trip
+        Set<String> suppressed = suppressions.suppressed(batch.tasks().stream()
+                .flatMap(t -> t.recipients().stream()).collect(Collectors.toSet()));
         List<Map<String, Object>> results = new ArrayList<>(batch.items().size());
         List<MailTask> tasks = new ArrayList<>();
-        for (Batch.Item item : batch.items()) {
+        Map<String, List<String>> left = new HashMap<>();
+        for (Batch.Item given : batch.items()) {
+            Batch.Item item = given;
+            if (item.task() != null && !suppressed.isEmpty()) {
+                List<String> out = item.task().recipients().stream().filter(suppressed::contains).distinct().toList();
+                try {
+                    item = new Batch.Item(item.index(), TaskAdmission.withoutSuppressed(item.task(), out), null);
+                    left.put(item.task().taskId(), out);
+                } catch (InvalidRequestException e) {
+                    item = new Batch.Item(item.index(), null, e);
+                }
+            }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("index", item.index());
             if (item.task() != null) {
@@ -91,7 +111,7 @@ public final class BatchAdmission {
             results.add(result);
         }
         try {
-            queue(tasks);
+            queue(tasks, left);
         } catch (RuntimeException e) {
             undo(tasks, redisKey);
             throw e;
@@ -102,7 +122,7 @@ public final class BatchAdmission {
         return new Admitted(results, tasks.size(), false);
     }
 
-    private void queue(List<MailTask> tasks) {
+    private void queue(List<MailTask> tasks, Map<String, List<String>> suppressed) {
         if (tasks.isEmpty()) {
             return;
         }
@@ -116,7 +136,7 @@ public final class BatchAdmission {
                 RedisOperations<String, String> pipeline = operations;
                 try {
                     for (MailTask task : tasks) {
-                        statuses.queued(pipeline, task);
+                        statuses.queued(pipeline, task, suppressed.getOrDefault(task.taskId(), List.of()));
                         String entry = JSON.writeValueAsString(attachments.save(pipeline, task));
                         (task.enhanceContent() && enhanceQueue != null ? enhanced : plain).add(entry);
                     }

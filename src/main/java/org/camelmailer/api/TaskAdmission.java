@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,7 @@ import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.message.MailTask;
+import org.camelmailer.suppress.SuppressionList;
 import org.camelmailer.status.TaskStatusStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,20 +40,22 @@ public final class TaskAdmission {
     private final StringRedisTemplate redis;
     private final TaskStatusStore statuses;
     private final AttachmentStore attachments;
+    private final SuppressionList suppressions;
     private final Duration ttl;
     private final Duration pendingWindow;
     private final ObjectMapper json = new ObjectMapper();
 
     public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
-                         Duration ttl) {
-        this(redis, statuses, attachments, ttl, PENDING_WINDOW);
+                         SuppressionList suppressions, Duration ttl) {
+        this(redis, statuses, attachments, suppressions, ttl, PENDING_WINDOW);
     }
 
-    TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments, Duration ttl,
-                  Duration pendingWindow) {
+    TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
+                  SuppressionList suppressions, Duration ttl, Duration pendingWindow) {
         this.redis = redis;
         this.statuses = statuses;
         this.attachments = attachments;
+        this.suppressions = suppressions;
         this.ttl = ttl;
         this.pendingWindow = pendingWindow;
     }
@@ -90,15 +94,35 @@ public final class TaskAdmission {
         }
         Admission admission = new Admission(task.taskId(), task.enhanceContent(), false, null, redisKey, claim);
         try {
-            statuses.queued(task);
+            // recipients on the suppression list are left out (event suppressed); none left: 422 naming them
+            List<String> suppressed = List.copyOf(suppressions.suppressed(task.recipients()));
+            task = withoutSuppressed(task, suppressed);
+            statuses.queued(task, suppressed);
             // the queue entry without the attachments' content, which waits in Redis beside it
             admission = new Admission(task.taskId(), task.enhanceContent(), false,
                     json.writeValueAsString(attachments.save(task)), redisKey, claim);
         } catch (RuntimeException e) {
+            // Redis refused, or every recipient is suppressed: the Idempotency-Key is not left pending either
             undo(admission);
             throw e;
         }
         return admission;
+    }
+
+    /**
+     * {@code task} without the {@code suppressed} recipients; when none is left, a 422 naming them (nothing is written).
+     */
+    static MailTask withoutSuppressed(MailTask task, List<String> suppressed) {
+        if (suppressed.isEmpty()) {
+            return task;
+        }
+        MailTask kept = task.without(suppressed);
+        if (kept.recipients().isEmpty()) {
+            throw new InvalidRequestException(422, "Tous les destinataires sont sur la liste de suppression "
+                    + "(refusés pour de bon par le serveur, ou ajoutés par un opérateur) : " + String.join(", ", suppressed)
+                    + ".");
+        }
+        return kept;
     }
 
     /** {@code earlier} is "task-id fingerprint", followed by " pending" until its task is in the queue. */

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * What one process does (MAILER_ROLE): {@code api} serves HTTP and only enqueues, {@code worker} only consumes
  * and delivers, {@code all} does both. Routes are chosen by file: api.camel.yaml and admin.camel.yaml for api,
- * worker.camel.yaml and enhance.camel.yaml (with the Java DSL route worker-enhance) for worker.
+ * worker.camel.yaml and enhance.camel.yaml (with the Java DSL route worker-enhance) for worker, and
+ * webhooks.camel.yaml for worker too, when a webhook URL is set.
  */
 public enum Role {
     ALL, API, WORKER;
@@ -26,12 +27,21 @@ public enum Role {
         return this != API;
     }
 
-    /** The route file this role leaves out, for camel.main.routes-exclude-pattern. */
-    public String excludedRoutes() {
-        return switch (this) {
+    /**
+     * The route files this role leaves out, for camel.main.routes-exclude-pattern; {@code webhooks} false (no
+     * MAILER_WEBHOOK_URL) leaves the webhook delivery out too: no consumer polls a queue nobody fills.
+     */
+    public String excludedRoutes(boolean webhooks) {
+        String excluded = switch (this) {
             case API -> "file:routes/worker.camel.yaml,file:routes/enhance.camel.yaml";
             case WORKER -> "file:routes/api.camel.yaml,file:routes/admin.camel.yaml";
             case ALL -> "";
         };
+        if (this == API || !webhooks) {
+            excluded = excluded.isEmpty() ? WEBHOOK_ROUTES : excluded + "," + WEBHOOK_ROUTES;
+        }
+        return excluded;
     }
+
+    private static final String WEBHOOK_ROUTES = "file:routes/webhooks.camel.yaml";
 }

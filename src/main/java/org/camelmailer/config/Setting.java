@@ -66,7 +66,15 @@ public enum Setting {
     MAILER_RETRY_DELAY("mailer.retry-delay", "5s", Check.duration(Duration.ofMillis(1), "")),
     MAILER_RETRY_MAX_DELAY("mailer.retry-max-delay", "10m", Check.duration(Duration.ofMillis(1), "")),
     MAILER_RETRY_MAX_AGE("mailer.retry-max-age", "1d", Check.duration(Duration.ofSeconds(1), "")),
-    MAILER_SUPPRESS_HARD_BOUNCES("mailer.suppress-hard-bounces", "true", Check.bool());
+    MAILER_SUPPRESS_HARD_BOUNCES("mailer.suppress-hard-bounces", "true", Check.bool()),
+    // secret: a receiver's URL may carry a token (userinfo, query); shown redacted, never a Camel property
+    MAILER_WEBHOOK_URL("mailer.webhook-url", "", Check.parses(WebhookUrls::parse), true),
+    MAILER_WEBHOOK_SECRET("mailer.webhook-secret", "", Check.parses(WebhookSecret::key).orEmpty(), true),
+    MAILER_WEBHOOK_EVENTS("mailer.webhook-events", "sent,failed", Check.parses(WebhookEvents::parse)),
+    MAILER_WEBHOOK_MAX_AGE("mailer.webhook-max-age", "24h", Check.duration(Duration.ofSeconds(1), "")),
+    MAILER_WEBHOOK_TIMEOUT("mailer.webhook-timeout", "10s", Check.duration(Duration.ofMillis(100),
+            "the wait for a receiver's answer")),
+    MAILER_WEBHOOK_CONCURRENCY("mailer.webhook-concurrency", "4", Check.whole(1, 1000));
 
     /** The name the Celery mailer used for the broker: still honoured, as an alias of REDIS_URL. */
     public static final String CELERY_BROKER_URL = "CELERY_BROKER_URL";
@@ -101,6 +109,9 @@ public enum Setting {
     String shown(String value) {
         if (this == REDIS_URL) {
             return RedisUrl.redact(value);
+        }
+        if (this == MAILER_WEBHOOK_URL) {
+            return WebhookUrls.redact(value);
         }
         return secret && !value.isEmpty() ? "***" : value;
     }

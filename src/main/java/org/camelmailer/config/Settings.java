@@ -85,6 +85,10 @@ public final class Settings {
                 problems.add(ConfigurationException.line(Setting.REDIS_SENTINEL_MASTER.name(), "",
                         "must name the master when REDIS_SENTINELS is set"));
             }
+            if (isSet(Setting.MAILER_WEBHOOK_URL) && !isSet(Setting.MAILER_WEBHOOK_SECRET)) {
+                problems.add(ConfigurationException.line(Setting.MAILER_WEBHOOK_SECRET.name(), "",
+                        "must be set when MAILER_WEBHOOK_URL is set: receivers verify each webhook's signature with it"));
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);

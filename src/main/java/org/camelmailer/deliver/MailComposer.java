@@ -71,7 +71,7 @@ public final class MailComposer {
         // the sender's domain is a dot-atom (ASCII labels), as a Message-ID's right part must be
         String messageId = "<" + TaskIds.requireSafe(task.taskId()) + "@" + sender.domain() + ">";
         String subject = rejectLineBreaks("subject", task.sujet());
-        if (task.to().isEmpty()) {
+        if (task.recipients().isEmpty()) {
             throw new IllegalArgumentException("a task needs at least one recipient");
         }
         String html = enhancedHtml != null ? enhancedHtml : task.html();
@@ -87,7 +87,9 @@ public final class MailComposer {
             // encoded word as it is (HeaderText encodes all three). Every line stays within 78 characters but one
             // holding a long address or Message-ID, which cannot be folded (under 400 characters).
             mime.setHeader("From", header("From", from.toInternetAddress().toString()));
-            mime.setHeader("To", header("To", addressList("to", task.to())));
+            // no To left (its recipients were suppressed): the group syntax says the others were not disclosed
+            mime.setHeader("To", task.to().isEmpty() ? "undisclosed-recipients:;"
+                    : header("To", addressList("to", task.to())));
             if (!task.cc().isEmpty()) {
                 mime.setHeader("Cc", header("Cc", addressList("cc", task.cc())));
             }

@@ -100,6 +100,17 @@ public record MailTask(
                 metadata, template, enhanceContent, attempt, created, uncertain);
     }
 
+    /**
+     * The same message without these recipients (normalised forms, as {@link #recipients()} gives them). Its first
+     * recipient may be gone: then the mail has no To, and says so (see the composer).
+     */
+    public MailTask without(java.util.Collection<String> removed) {
+        java.util.function.Predicate<String> kept = r -> !removed.contains(r);
+        return new MailTask(taskId, to.stream().filter(kept).toList(), cc.stream().filter(kept).toList(),
+                bcc.stream().filter(kept).toList(), replyTo, from, sujet, message, html, headers, attachments, tags,
+                metadata, template, enhanceContent, attempt, createdAt, uncertain);
+    }
+
     /** The same task as a fresh first attempt (a dead letter re-driven). */
     public MailTask restarted() {
         return new MailTask(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags,

@@ -12,8 +12,8 @@ import org.apache.camel.spi.Registry;
 
 /**
  * The service's own meters, next to Camel's route metrics at {@code /observe/metrics}: tasks accepted, sent,
- * retried, failed and dead-lettered, addresses suppressed, Gemini calls by outcome, SMTP replies by class, and the
- * queue gauges.
+ * retried, failed and dead-lettered, addresses suppressed, Gemini calls by outcome, SMTP replies by class, webhook
+ * attempts by outcome, and the queue gauges.
  */
 public final class MailerMetrics {
 
@@ -96,6 +96,12 @@ public final class MailerMetrics {
     public void smtpReply(String replyClass) {
         Counter.builder("mailer.smtp.replies").tag("class", replyClass)
                 .description("SMTP replies by class").register(registry).increment();
+    }
+
+    /** One webhook attempt by outcome: delivered, retried or dead_lettered. */
+    public void webhook(String outcome) {
+        Counter.builder("mailer.webhooks.deliveries").tag("outcome", outcome)
+                .description("webhook attempts by outcome").register(registry).increment();
     }
 
     /** A gauge read at each scrape; NaN while its source (Redis) does not answer. */

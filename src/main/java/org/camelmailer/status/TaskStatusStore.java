@@ -108,15 +108,20 @@ public final class TaskStatusStore implements TaskRecords {
 
     /** The first record of an accepted task, with what GET /message/{id} shows of the message itself. */
     public void queued(MailTask task) {
-        write(task.taskId(), queuedFields(task).toArray(String[]::new));
+        queued(task, List.of());
+    }
+
+    /** {@link #queued(MailTask)}, with the event {@code suppressed} for the recipients left out of it, if any. */
+    public void queued(MailTask task, List<String> suppressed) {
+        write(task.taskId(), queuedFields(task, suppressed).toArray(String[]::new));
     }
 
     /**
-     * {@link #queued} as a command of a pipeline the caller runs: EVALSHA, so {@link #prepare} must have loaded the
+     * {@link #queued(MailTask, List)} as a command of a pipeline the caller runs: EVALSHA, so {@link #prepare} must have loaded the
      * script on the server first (a pipeline cannot fall back to EVAL as a lone call does).
      */
-    public void queued(RedisOperations<String, String> pipeline, MailTask task) {
-        List<String> fields = queuedFields(task);
+    public void queued(RedisOperations<String, String> pipeline, MailTask task, List<String> suppressed) {
+        List<String> fields = queuedFields(task, suppressed);
         byte[][] keysAndArgs = new byte[fields.size() + 2][];
         keysAndArgs[0] = key(task.taskId()).getBytes(StandardCharsets.UTF_8);
         keysAndArgs[1] = Long.toString(ttl.toMillis()).getBytes(StandardCharsets.UTF_8);
@@ -127,13 +132,13 @@ public final class TaskStatusStore implements TaskRecords {
                 1, keysAndArgs));
     }
 
-    /** Loads the record script on the server, before a pipeline of {@link #queued(RedisOperations, MailTask)}. */
+    /** Loads the record script on the server, before a pipeline of {@link #queued(RedisOperations, MailTask, List)}. */
     public void prepare() {
         redis.execute((RedisCallback<Object>) c -> c.scriptingCommands().scriptLoad(
                 WRITE.getScriptAsString().getBytes(StandardCharsets.UTF_8)));
     }
 
-    private List<String> queuedFields(MailTask task) {
+    private List<String> queuedFields(MailTask task, List<String> suppressed) {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(List.of("task_id", task.taskId(), "status", QUEUED, "attempts", "0",
                 "enhanced", "false", "created_at", task.createdAt(), "updated_at", at.toString(), "error", "",
@@ -151,6 +156,9 @@ public final class TaskStatusStore implements TaskRecords {
         }
         fields.addAll(TaskEvents.indexed(task, QUEUED));
         fields.addAll(events.event(QUEUED, at, 0, Map.of(), task, QUEUED));
+        if (!suppressed.isEmpty()) {
+            fields.addAll(events.event("suppressed", at, 0, Map.of("suppressed", suppressed), task, QUEUED));
+        }
         return fields;
     }
 
