@@ -115,6 +115,15 @@ start_gemini() {
   wait_port "$GEMINI_PORT" 10 || die "Gemini stub did not start: $RUN/gemini-stub.log"
 }
 
+# the webhook receiver: checks each delivery's signature and counts it (GET /stats)
+WEBHOOK_SECRET=whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMzItYnl0ZXMhIQ==
+start_webhook_receiver() {
+  WEBHOOK_PORT=$(free_port)
+  python3 "$BENCH/webhook_receiver.py" "$WEBHOOK_PORT" "$WEBHOOK_SECRET" >"$RUN/webhook-receiver.log" 2>&1 &
+  started webhook-receiver $!
+  wait_port "$WEBHOOK_PORT" 10 || die "the webhook receiver did not start: $RUN/webhook-receiver.log"
+}
+
 start_nginx() {
   NGINX_PORT=$(free_port)
   mkdir -p "$RUN/nginx"
