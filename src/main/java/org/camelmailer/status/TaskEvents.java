@@ -105,7 +105,12 @@ public final class TaskEvents {
         json.put("at", at.toString());
         json.put("attempt", attempt);
         json.put("sequence", "%SEQ%");
-        json.putAll(details);
+        // what explains the event, when there is something (no "message_id": null for a mail written to the outbox)
+        details.forEach((k, v) -> {
+            if (v != null) {
+                json.put(k, v);
+            }
+        });
         List<String> pairs = new ArrayList<>(List.of("+event", numbers(json)));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("task_id", task == null ? "%ID%" : task.taskId());

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /** One event of a task's history; besides these fields, what explains it (error, next_attempt_at, message_id, reason). */
 @Schema(name = "TaskEvent", requiredProperties = {"event", "at", "attempt", "sequence"},
+        additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
         example = "{\"event\":\"retrying\",\"at\":\"2026-12-01T06:00:01Z\",\"attempt\":1,\"sequence\":3,"
                 + "\"error\":\"451 4.3.0 try again later\",\"next_attempt_at\":\"2026-12-01T06:00:06Z\"}")
 public record TaskEvent(
