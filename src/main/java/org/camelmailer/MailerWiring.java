@@ -236,7 +236,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 list(Setting.MAILER_ALLOWED_RECIPIENT_DOMAINS), settings.get(Setting.SENDER_EMAIL),
                 list(Setting.MAILER_ALLOWED_SENDERS), settings.getInt(Setting.MAILER_MAX_RECIPIENTS),
                 settings.getInt(Setting.MAILER_MAX_MESSAGE_SIZE), settings.getInt(Setting.MAILER_MAX_BODY_SIZE),
-                settings.getInt(Setting.MAILER_BATCH_MAX)), templates));
+                settings.getInt(Setting.MAILER_BATCH_MAX))
+                .withMaxScheduleAhead(settings.getDuration(Setting.MAILER_MAX_SCHEDULE_AHEAD)), templates));
         // attachments wait beside their task as long as it may be retried, and as its record lives
         AttachmentStore attachments = new AttachmentStore(redis,
                 statusTtl.plus(settings.getDuration(Setting.MAILER_RETRY_MAX_AGE)));
@@ -250,10 +251,13 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         // mailer:suppressions: filled by worker-errors from refusals at RCPT TO, read and edited under /admin, and
         // read by both admissions (a suppressed recipient is left out of a new message)
         SuppressionList suppressions = new SuppressionList(redis, metrics);
-        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, suppressions, statusTtl));
+        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, suppressions, statusTtl,
+                Queues.PLAIN, settings.isSet(Setting.GEMINI_API_KEY) ? Queues.ENHANCE : null));
         registry.bind("batchAdmission", new BatchAdmission(redis, statuses, attachments, suppressions, Queues.PLAIN,
                 settings.isSet(Setting.GEMINI_API_KEY) ? Queues.ENHANCE : null, statusTtl));
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
+        // DELETE and PATCH /message/{task_id}: cancel or move a task still waiting
+        registry.bind("taskChanges", new org.camelmailer.api.TaskChanges(statuses, attachments));
         registry.bind("apiKeyGuard", apiKeyGuard());
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL),
                 new WebhookDeadLetters(redis)));

@@ -132,7 +132,7 @@ class HttpEdgeTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"GET, /message, POST", "DELETE, /message, POST", "PUT, /, GET", "POST, /message/abc, GET",
+    @CsvSource({"GET, /message, POST", "DELETE, /message, POST", "PUT, /, GET", "POST, /message/abc, 'DELETE, GET, PATCH'",
             "DELETE, /observe/health, GET", "POST, /observe/health/ready, GET", "GET, /admin/dead-letters/redrive, POST",
             "GET, /admin/dead-letters/abc/redrive, POST"})
     void should_answer_a_known_path_asked_with_another_method_in_json_with_allow(String method, String path, String allow) {

@@ -66,6 +66,7 @@ class OpenApiContractTest {
         }
         assertThat(documented).isEqualTo(declared)
                 .contains("api-post-message", "api-get-task-status", "api-post-batch", "api-get-templates",
+                        "api-delete-task", "api-patch-task",
                         "admin-get-dead-letters", "admin-post-redrive-all", "admin-post-redrive-one");
     }
 
@@ -151,6 +152,45 @@ class OpenApiContractTest {
         Exchange templates = call(SimpleRequest.Builder.get("/templates").withHeader("X-API-Key", KEY));
         assertThat(templates.response.body()).contains("welcome");
         assertValid(templates);
+    }
+
+    /** A scheduled message, its status with send_at, a reschedule, a cancel, and their refusals. */
+    @Test
+    void should_match_a_scheduled_message_its_reschedule_and_its_cancel() {
+        String later = java.time.Instant.now().plusSeconds(3600).toString();
+        Exchange scheduled = call(post("/message", Json.of(Map.of("to", "alice@example.org", "subject", "Plus tard",
+                "text", "Bonjour", "send_at", later))).withHeader("X-API-Key", KEY));
+        assertThat(scheduled.response.statusCode()).as(scheduled.response.body()).isEqualTo(202);
+        assertThat(scheduled.response.body()).contains("\"status\":\"scheduled\"", "\"send_at\"");
+        assertValid(scheduled);
+        String taskId = (String) Json.parse(scheduled.response.body()).get("task_id");
+        Exchange status = call(SimpleRequest.Builder.get("/message/" + taskId).withHeader("X-API-Key", KEY));
+        assertThat(status.response.body()).contains("\"status\":\"scheduled\"", "\"send_at\"");
+        assertValid(status);
+        assertValid(call(SimpleRequest.Builder.get("/message/" + taskId + "/events").withHeader("X-API-Key", KEY)));
+
+        Exchange moved = call(SimpleRequest.Builder.patch("/message/" + taskId).withContentType("application/json")
+                .withBody("{\"send_at\":" + (java.time.Instant.now().getEpochSecond() + 7200) + "}")
+                .withHeader("X-API-Key", KEY));
+        assertThat(moved.response.statusCode()).as(moved.response.body()).isEqualTo(200);
+        assertValid(moved);
+        Exchange badTime = call(SimpleRequest.Builder.patch("/message/" + taskId).withContentType("application/json")
+                .withBody("{\"send_at\":\"demain\"}").withHeader("X-API-Key", KEY));
+        assertThat(badTime.response.statusCode()).isEqualTo(400);
+        assertValidResponse(badTime, 400);
+
+        Exchange cancelled = call(SimpleRequest.Builder.delete("/message/" + taskId).withHeader("X-API-Key", KEY));
+        assertThat(cancelled.response.statusCode()).as(cancelled.response.body()).isEqualTo(200);
+        assertValid(cancelled);
+        Exchange again = call(SimpleRequest.Builder.delete("/message/" + taskId).withHeader("X-API-Key", KEY));
+        assertThat(again.response.statusCode()).isEqualTo(409);
+        assertValid(again);
+        Exchange notMoved = call(SimpleRequest.Builder.patch("/message/" + taskId).withContentType("application/json")
+                .withBody("{\"send_at\":1}").withHeader("X-API-Key", KEY));
+        assertThat(notMoved.response.statusCode()).isEqualTo(409);
+        assertValid(notMoved);
+        assertValid(call(SimpleRequest.Builder.delete("/message/inconnue").withHeader("X-API-Key", KEY)));
+        assertValidResponse(call(SimpleRequest.Builder.delete("/message/" + taskId)), 401);
     }
 
     @Test

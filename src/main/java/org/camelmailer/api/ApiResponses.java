@@ -43,9 +43,15 @@ public final class ApiResponses {
         respond(out, 200, body("ok", "Mailing service is running"));
     }
 
+    public static final String SCHEDULED_MESSAGE = "La demande d'envoi d'email est programmée.";
+
     public void queued(Message out, @Variable("admission") TaskAdmission.Admission admission) {
-        Map<String, Object> body = body("queued", QUEUED_MESSAGE);
+        Map<String, Object> body = admission.due() == null ? body("queued", QUEUED_MESSAGE)
+                : body("scheduled", SCHEDULED_MESSAGE);
         body.put("task_id", admission.taskId());
+        if (admission.due() != null) {
+            body.put("send_at", java.time.Instant.ofEpochMilli(admission.due().longValue()).toString());
+        }
         if (!admission.replay()) {
             metrics.accepted();
         }
@@ -118,7 +124,7 @@ public final class ApiResponses {
         return root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
     }
 
-    private static Map<String, Object> body(String status, String message) {
+    static Map<String, Object> body(String status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("message", message);
@@ -140,7 +146,7 @@ public final class ApiResponses {
     }
 
     /** An id echoed in an error is cut short and stripped of anything that is not an id character. */
-    private static String safeId(String id) {
+    static String safeId(String id) {
         if (id == null) {
             return "";
         }

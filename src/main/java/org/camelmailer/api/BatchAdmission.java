@@ -100,8 +100,11 @@ public final class BatchAdmission {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("index", item.index());
             if (item.task() != null) {
-                result.put("status", "queued");
+                result.put("status", item.task().sendAt() == null ? "queued" : "scheduled");
                 result.put("task_id", item.task().taskId());
+                if (item.task().sendAt() != null) {
+                    result.put("send_at", item.task().sendAt());
+                }
                 tasks.add(item.task());
             } else {
                 result.put("status", "error");
@@ -129,6 +132,9 @@ public final class BatchAdmission {
         statuses.prepare();
         List<String> plain = new ArrayList<>(tasks.size());
         List<String> enhanced = new ArrayList<>();
+        // scheduled tasks: onto their queue's delayed set, scored by their send time
+        Map<String, Set<org.springframework.data.redis.core.ZSetOperations.TypedTuple<String>>> scheduled =
+                new LinkedHashMap<>();
         redis.executePipelined(new SessionCallback<Object>() {
             @Override
             @SuppressWarnings("unchecked")
@@ -136,9 +142,16 @@ public final class BatchAdmission {
                 RedisOperations<String, String> pipeline = operations;
                 try {
                     for (MailTask task : tasks) {
-                        statuses.queued(pipeline, task, suppressed.getOrDefault(task.taskId(), List.of()));
-                        String entry = JSON.writeValueAsString(attachments.save(pipeline, task));
-                        (task.enhanceContent() && enhanceQueue != null ? enhanced : plain).add(entry);
+                        String[] entry = TaskAdmission.entries(JSON, attachments.save(pipeline, task));
+                        String queue = TaskAdmission.queueOf(task, plainQueue, enhanceQueue);
+                        statuses.queued(pipeline, task, entry[1], queue, suppressed.getOrDefault(task.taskId(), List.of()));
+                        Double due = TaskAdmission.due(task);
+                        if (due != null) {
+                            scheduled.computeIfAbsent(queue + ":delayed", k -> new java.util.LinkedHashSet<>())
+                                    .add(org.springframework.data.redis.core.ZSetOperations.TypedTuple.of(entry[0], due));
+                        } else {
+                            (queue.equals(plainQueue) ? plain : enhanced).add(entry[0]);
+                        }
                     }
                 } catch (JsonProcessingException e) {
                     throw new IllegalStateException(e);
@@ -149,6 +162,7 @@ public final class BatchAdmission {
                 if (!enhanced.isEmpty()) {
                     pipeline.opsForList().leftPushAll(enhanceQueue, enhanced);
                 }
+                scheduled.forEach((set, entries) -> pipeline.opsForZSet().add(set, entries));
                 return null;
             }
         });

@@ -10,15 +10,17 @@ import org.camelmailer.message.EmailAddress;
  * What a message may hold, from the settings: recipient domains (MAILER_ALLOWED_RECIPIENT_DOMAINS, empty: any), the
  * addresses a client may send from (SENDER_EMAIL and MAILER_ALLOWED_SENDERS), how many recipients
  * (MAILER_MAX_RECIPIENTS), the decoded attachment bytes (MAILER_MAX_MESSAGE_SIZE) and the rest of a request
- * (MAILER_MAX_BODY_SIZE), and how many messages one batch holds (MAILER_BATCH_MAX). {@code sender} is SENDER_EMAIL's address, which a {@code from} of a name alone goes with.
+ * (MAILER_MAX_BODY_SIZE), how many messages one batch holds (MAILER_BATCH_MAX), and how far ahead a message may be scheduled
+ * (MAILER_MAX_SCHEDULE_AHEAD). {@code sender} is SENDER_EMAIL's address, which a {@code from} of a name alone goes with.
  */
 public record MessagePolicy(Set<String> allowedDomains, String sender, Set<String> allowedSenders, int maxRecipients,
-                            long maxMessageSize, long maxBodySize, int maxBatch) {
+                            long maxMessageSize, long maxBodySize, int maxBatch, java.time.Duration maxScheduleAhead) {
 
     public static final int DEFAULT_MAX_RECIPIENTS = 50;
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 10L * 1024 * 1024;
     public static final long DEFAULT_MAX_BODY_SIZE = 256L * 1024;
     public static final int DEFAULT_MAX_BATCH = 1000;
+    public static final java.time.Duration DEFAULT_MAX_SCHEDULE_AHEAD = java.time.Duration.ofDays(365);
 
     /** Domains are kept in their ASCII form, so {@code müller.example} listed allows {@code xn--mller-kva.example}. */
     public MessagePolicy {
@@ -42,7 +44,13 @@ public record MessagePolicy(Set<String> allowedDomains, String sender, Set<Strin
         otherSenders.stream().map(String::strip).filter(s -> !s.isEmpty())
                 .forEach(s -> senders.add(senderKey(EmailAddress.parse(s))));
         return new MessagePolicy(Set.copyOf(allowedDomains), own.address(), senders, maxRecipients, maxMessageSize, maxBodySize,
-                maxBatch);
+                maxBatch, DEFAULT_MAX_SCHEDULE_AHEAD);
+    }
+
+    /** The same policy with another MAILER_MAX_SCHEDULE_AHEAD: how far ahead {@code send_at} may be. */
+    public MessagePolicy withMaxScheduleAhead(java.time.Duration ahead) {
+        return new MessagePolicy(allowedDomains, sender, allowedSenders, maxRecipients, maxMessageSize, maxBodySize,
+                maxBatch, ahead);
     }
 
     /** The domain itself or one of its subdomains (both ASCII, lower case). */

@@ -300,9 +300,82 @@ public final class MessageValidator {
             throw tooManyRecipients(count);
         }
         List<Attachment> attachments = AttachmentReader.read(root.get("attachments"), policy.maxMessageSize());
+        Instant now = Instant.now();
+        Instant sendAt = sendAt(root.get("send_at"), now);
         return new MailTask(UUID.randomUUID().toString(), to, cc, bcc, replyTo(root), from(root), subject, text, html,
-                headers(root), attachments, tags(root), metadata(root), template, enhance, 0, Instant.now().toString(),
-                false);
+                headers(root), attachments, tags(root), metadata(root), template, enhance, 0, now.toString(),
+                false, sendAt == null ? null : sendAt.toString(), 0);
+    }
+
+    /**
+     * {@code PATCH /message/{task_id}}: a JSON object with {@code send_at}, checked as {@link #read} checks it. The new
+     * send time, or null for now (a time now or past: sent at once).
+     */
+    public Instant reschedule(@Header(Exchange.CONTENT_TYPE) String contentType, Message request) {
+        requireJson(contentType);
+        JsonNode root = parse(bytes(request));
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!"send_at".equals(name)) {
+                throw new InvalidRequestException("Le champ '" + printable(name) + "' ne se change pas : seul 'send_at' "
+                        + "le peut.");
+            }
+        }
+        JsonNode node = root.get("send_at");
+        if (node == null || node.isNull()) {
+            throw new InvalidRequestException(required("send_at"));
+        }
+        return sendAt(node, Instant.now());
+    }
+
+    /**
+     * {@code send_at}: an RFC 3339 time with its offset ({@code 2026-12-24T08:00:00+01:00}), or seconds since 1970 as a
+     * number or a string of digits; to the millisecond. Null when absent, now or past (sent at once); a 400 naming the
+     * field when malformed or later than MAILER_MAX_SCHEDULE_AHEAD from {@code now}.
+     */
+    Instant sendAt(JsonNode node, Instant now) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Instant at;
+        if (node.isNumber()) {
+            at = Double.isFinite(node.doubleValue()) ? epochSeconds(node.decimalValue()) : null;
+        } else if (node.isTextual()) {
+            String text = node.textValue().strip();
+            at = EPOCH_SECONDS.matcher(text).matches() ? epochSeconds(new java.math.BigDecimal(text)) : rfc3339(text);
+        } else {
+            at = null;
+        }
+        if (at == null) {
+            throw new InvalidRequestException("Le champ 'send_at' doit être une date RFC 3339 avec son décalage "
+                    + "(2026-12-24T08:00:00+01:00) ou un nombre de secondes depuis 1970.");
+        }
+        if (at.isAfter(now.plus(policy.maxScheduleAhead()))) {
+            throw new InvalidRequestException("Le champ 'send_at' est trop loin : au plus "
+                    + org.camelmailer.config.Durations.describe(policy.maxScheduleAhead())
+                    + " à l'avance (MAILER_MAX_SCHEDULE_AHEAD).");
+        }
+        return at.isAfter(now) ? at : null;
+    }
+
+    private static final Pattern EPOCH_SECONDS = Pattern.compile("\\d{1,12}(\\.\\d{1,9})?");
+
+    /** Null when out of range (before 1970, or beyond any schedule). */
+    private static Instant epochSeconds(java.math.BigDecimal seconds) {
+        if (seconds.signum() < 0 || seconds.compareTo(java.math.BigDecimal.valueOf(253_402_300_799L)) > 0) {
+            return null;
+        }
+        return Instant.ofEpochMilli(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+    }
+
+    /** RFC 3339: a date, a time and an offset (Z or ±hh:mm); null otherwise. */
+    private static Instant rfc3339(String text) {
+        try {
+            return java.time.OffsetDateTime.parse(text, java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private Rendered render(String template, Map<String, Object> variables) {

@@ -13,8 +13,7 @@ final class SearchQuery {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
-    private static final Set<String> STATUSES = Set.of(TaskStatusStore.QUEUED, TaskStatusStore.PROCESSING,
-            TaskStatusStore.RETRYING, TaskStatusStore.SENT, TaskStatusStore.FAILED);
+    private static final Set<String> STATUSES = Set.copyOf(org.camelmailer.status.TaskEvents.STATUSES);
     private static final Pattern CURSOR = Pattern.compile("\\d{1,15}:[A-Za-z0-9_-]{1,64}");
     private static final Pattern SECONDS = Pattern.compile("\\d{1,12}(\\.\\d{1,9})?");
 

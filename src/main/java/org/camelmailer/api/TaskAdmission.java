@@ -43,15 +43,32 @@ public final class TaskAdmission {
     private final SuppressionList suppressions;
     private final Duration ttl;
     private final Duration pendingWindow;
+    private final String plainQueue;
+    private final String enhanceQueue;
     private final ObjectMapper json = new ObjectMapper();
 
+    /** Tasks to the queue {@code mailer:queue}, as without Gemini: for tests. */
     public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
                          SuppressionList suppressions, Duration ttl) {
-        this(redis, statuses, attachments, suppressions, ttl, PENDING_WINDOW);
+        this(redis, statuses, attachments, suppressions, ttl, PENDING_WINDOW, "mailer:queue", null);
+    }
+
+    /** {@code enhanceQueue}: null when Gemini is not configured (every task then goes to {@code plainQueue}). */
+    public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
+                         SuppressionList suppressions, Duration ttl, String plainQueue, String enhanceQueue) {
+        this(redis, statuses, attachments, suppressions, ttl, PENDING_WINDOW, plainQueue, enhanceQueue);
     }
 
     TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
                   SuppressionList suppressions, Duration ttl, Duration pendingWindow) {
+        this(redis, statuses, attachments, suppressions, ttl, pendingWindow, "mailer:queue", null);
+    }
+
+    private TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
+                  SuppressionList suppressions, Duration ttl, Duration pendingWindow, String plainQueue,
+                  String enhanceQueue) {
+        this.plainQueue = plainQueue;
+        this.enhanceQueue = enhanceQueue;
         this.redis = redis;
         this.statuses = statuses;
         this.attachments = attachments;
@@ -62,10 +79,31 @@ public final class TaskAdmission {
 
     /**
      * What {@link #admit} decided: the task's id (a replay's is the first request's), whether anything is to be queued,
-     * the text to push, and the Idempotency-Key record to confirm or undo (null without a key).
+     * the text to push, the queue it goes to and when it is due (epoch ms: onto {@code <queue>:delayed}; null: onto the
+     * queue at once), and the Idempotency-Key record to confirm or undo (null without a key).
      */
     public record Admission(String taskId, boolean enhance, boolean replay, String taskJson, String idempotencyKey,
-                            String idempotencyClaim) {
+                            String idempotencyClaim, String queue, Double due) {
+
+        Admission(String taskId, boolean enhance, boolean replay, String taskJson, String idempotencyKey,
+                  String idempotencyClaim) {
+            this(taskId, enhance, replay, taskJson, idempotencyKey, idempotencyClaim, null, null);
+        }
+    }
+
+    /** The queue a task goes to: Gemini's when it asks for enhancement and Gemini is configured. */
+    static String queueOf(MailTask task, String plainQueue, String enhanceQueue) {
+        return task.enhanceContent() && enhanceQueue != null ? enhanceQueue : plainQueue;
+    }
+
+    /** The task as queued, and as its record keeps it for a reschedule (without send_at and v). */
+    static String[] entries(ObjectMapper json, MailTask saved) throws JsonProcessingException {
+        return new String[] {json.writeValueAsString(saved), json.writeValueAsString(saved.unscheduled())};
+    }
+
+    /** The ZADD score of a scheduled task (its send time in epoch ms), or null. */
+    static Double due(MailTask task) {
+        return task.sendAt() == null ? null : (double) java.time.Instant.parse(task.sendAt()).toEpochMilli();
     }
 
     /**
@@ -97,10 +135,12 @@ public final class TaskAdmission {
             // recipients on the suppression list are left out (event suppressed); none left: 422 naming them
             List<String> suppressed = List.copyOf(suppressions.suppressed(task.recipients()));
             task = withoutSuppressed(task, suppressed);
-            statuses.queued(task, suppressed);
             // the queue entry without the attachments' content, which waits in Redis beside it
-            admission = new Admission(task.taskId(), task.enhanceContent(), false,
-                    json.writeValueAsString(attachments.save(task)), redisKey, claim);
+            String[] entry = entries(json, attachments.save(task));
+            String queue = queueOf(task, plainQueue, enhanceQueue);
+            statuses.queued(task, entry[1], queue, suppressed);
+            admission = new Admission(task.taskId(), task.enhanceContent(), false, entry[0], redisKey, claim, queue,
+                    due(task));
         } catch (RuntimeException e) {
             // Redis refused, or every recipient is suppressed: the Idempotency-Key is not left pending either
             undo(admission);
@@ -138,7 +178,8 @@ public final class TaskAdmission {
             throw new InvalidRequestException(409,
                     "Une demande avec cette Idempotency-Key est en cours de mise en file d'attente : réessayez.", 1);
         }
-        return new Admission(confirmed.substring(0, space), task.enhanceContent(), true, null, null, null);
+        return new Admission(confirmed.substring(0, space), task.enhanceContent(), true, null, null, null, null,
+                due(task));
     }
 
     /**

@@ -87,7 +87,8 @@ public final class CorsOrigins {
         // the origin's host with no port (the scheme's default) or any port, nothing after it
         anyPort.forEach(origin -> cors.addOriginWithRegex("(?i)" + Pattern.quote(origin) + "(:[0-9]{1,5})?"));
         return cors
-                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+                .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.PATCH,
+                        HttpMethod.OPTIONS))
                 .allowedHeaders(Set.of("Content-Type", "Idempotency-Key", "Authorization", "X-API-Key"))
                 .maxAgeSeconds(600);
     }

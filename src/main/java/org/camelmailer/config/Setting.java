@@ -53,6 +53,8 @@ public enum Setting {
     MAILER_MAX_RECIPIENTS("mailer.max-recipients", "50", Check.whole(1, 10_000)),
     MAILER_ALLOWED_SENDERS("mailer.allowed-senders", "", Check.listOf(Check.emailAddress())),
     MAILER_BATCH_MAX("mailer.batch-max", "1000", Check.whole(1, 100_000)),
+    MAILER_MAX_SCHEDULE_AHEAD("mailer.max-schedule-ahead", "365d", Check.duration(Duration.ofSeconds(1),
+            "how far ahead send_at may be")),
     CORS_ORIGINS("cors.origins", CorsOrigins.LOOPBACK, Check.parses(CorsOrigins::parse)),
     MAILER_OUTBOX_DIR("mailer.outbox-dir", "outbox", Check.required()),
     MAILER_DATA_DIR("mailer.data-dir", "data", Check.required()),

@@ -18,7 +18,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * the bytes of the task's attachment {@code i}), apart from the queue entry, so the lists, leases and
  * retries of the queue move a few hundred bytes per task whatever its attachments weigh. Written with the task's
  * queued record, read when the mail is composed, removed once the task is sent; otherwise it expires after
- * {@code ttl} (longer than a task may be retried), so a dead letter can still be re-driven meanwhile.
+ * {@code ttl} (longer than a task may be retried; from its send time for a scheduled task), so a dead letter can still
+ * be re-driven meanwhile.
  */
 public final class AttachmentStore {
 
@@ -53,12 +54,27 @@ public final class AttachmentStore {
         for (int i = 0; i < task.attachments().size(); i++) {
             contents.put(field(i), task.attachments().get(i).content());
         }
+        long keep = ttlUntil(task.sendAt() == null ? null : java.time.Instant.parse(task.sendAt())).toMillis();
         redis.execute((RedisCallback<Object>) connection -> {
             connection.hashCommands().hMSet(key, contents);
-            connection.keyCommands().pExpire(key, ttl.toMillis());
+            connection.keyCommands().pExpire(key, keep);
             return null;
         });
         return task.withAttachments(task.attachments().stream().map(Attachment::withoutContent).toList());
+    }
+
+    /** How long contents are kept: the TTL, from the task's send time when it is scheduled. */
+    private Duration ttlUntil(java.time.Instant sendAt) {
+        Duration wait = sendAt == null ? Duration.ZERO : Duration.between(java.time.Instant.now(), sendAt);
+        return wait.isNegative() ? ttl : ttl.plus(wait);
+    }
+
+    /**
+     * The record pseudo-field ({@code queue.TaskQueue.PUT}'s {@code +keep:}) that keeps a task's contents, if any, as
+     * long as it may wait for {@code sendAt} (null: now) and then be retried: written with a reschedule or a cancel.
+     */
+    public String[] keptUntil(String taskId, java.time.Instant sendAt) {
+        return new String[] {"+keep:" + key(taskId), Long.toString(ttlUntil(sendAt).toMillis())};
     }
 
     /**

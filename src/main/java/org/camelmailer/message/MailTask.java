@@ -41,7 +41,9 @@ public record MailTask(
         @JsonProperty("enhance_content") boolean enhanceContent,
         @JsonProperty("attempt") int attempt,
         @JsonProperty("created_at") String createdAt,
-        @JsonProperty("uncertain") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean uncertain) {
+        @JsonProperty("uncertain") @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean uncertain,
+        @JsonProperty("send_at") @JsonInclude(JsonInclude.Include.NON_NULL) String sendAt,
+        @JsonProperty("v") @JsonInclude(JsonInclude.Include.NON_DEFAULT) int version) {
 
     public MailTask {
         to = to == null ? List.of() : List.copyOf(to);
@@ -51,6 +53,15 @@ public record MailTask(
         attachments = attachments == null ? List.of() : List.copyOf(attachments);
         tags = tags == null ? List.of() : List.copyOf(tags);
         metadata = metadata == null ? Map.of() : metadata;
+    }
+
+    /** A task sent as soon as it is queued (no {@code send_at}), at its record's first version. */
+    public MailTask(String taskId, List<String> to, List<String> cc, List<String> bcc, String replyTo, String from,
+                    String sujet, String message, String html, Map<String, String> headers, List<Attachment> attachments,
+                    List<String> tags, Map<String, String> metadata, String template, boolean enhanceContent, int attempt,
+                    String createdAt, boolean uncertain) {
+        this(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags, metadata, template,
+                enhanceContent, attempt, createdAt, uncertain, null, 0);
     }
 
     /** The Flask mailer's task: one recipient, a subject, plain text. */
@@ -79,25 +90,25 @@ public record MailTask(
     /** The same task, one delivery attempt later. */
     public MailTask nextAttempt() {
         return new MailTask(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags,
-                metadata, template, enhanceContent, attempt + 1, createdAt, uncertain);
+                metadata, template, enhanceContent, attempt + 1, createdAt, uncertain, sendAt, version);
     }
 
     /** The same task, marked: one of its attempts may have been delivered (no reply came to its end of data). */
     public MailTask markedUncertain() {
         return new MailTask(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags,
-                metadata, template, enhanceContent, attempt, createdAt, true);
+                metadata, template, enhanceContent, attempt, createdAt, true, sendAt, version);
     }
 
     /** The same task with these attachments (with or without their content). */
     public MailTask withAttachments(List<Attachment> replaced) {
         return new MailTask(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, replaced, tags,
-                metadata, template, enhanceContent, attempt, createdAt, uncertain);
+                metadata, template, enhanceContent, attempt, createdAt, uncertain, sendAt, version);
     }
 
     /** The same message under another id and creation time. */
     public MailTask withIdentity(String id, String created) {
         return new MailTask(id, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags,
-                metadata, template, enhanceContent, attempt, created, uncertain);
+                metadata, template, enhanceContent, attempt, created, uncertain, sendAt, version);
     }
 
     /**
@@ -108,12 +119,33 @@ public record MailTask(
         java.util.function.Predicate<String> kept = r -> !removed.contains(r);
         return new MailTask(taskId, to.stream().filter(kept).toList(), cc.stream().filter(kept).toList(),
                 bcc.stream().filter(kept).toList(), replyTo, from, sujet, message, html, headers, attachments, tags,
-                metadata, template, enhanceContent, attempt, createdAt, uncertain);
+                metadata, template, enhanceContent, attempt, createdAt, uncertain, sendAt, version);
     }
 
     /** The same task as a fresh first attempt (a dead letter re-driven). */
     public MailTask restarted() {
         return new MailTask(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags,
-                metadata, template, enhanceContent, 0, createdAt, false);
+                metadata, template, enhanceContent, 0, createdAt, false, sendAt, version);
+    }
+
+    /** The same task to be sent at {@code at} (an RFC 3339 instant; null: at once). */
+    public MailTask scheduledAt(String at) {
+        return new MailTask(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags,
+                metadata, template, enhanceContent, attempt, createdAt, uncertain, at, version);
+    }
+
+    /** The task as first queued, before any schedule: no send_at, version 0 (what a reschedule builds on). */
+    public MailTask unscheduled() {
+        return new MailTask(taskId, to, cc, bcc, replyTo, from, sujet, message, html, headers, attachments, tags,
+                metadata, template, enhanceContent, attempt, createdAt, uncertain, null, 0);
+    }
+
+    /** When its retries start counting their age (MAILER_RETRY_MAX_AGE): its send time, or its creation. */
+    @JsonIgnore
+    public String agedFrom() {
+        if (sendAt == null || createdAt == null) {
+            return createdAt;
+        }
+        return java.time.Instant.parse(sendAt).isAfter(java.time.Instant.parse(createdAt)) ? sendAt : createdAt;
     }
 }

@@ -12,19 +12,21 @@ public final class Claim {
     private final TaskQueue queue;
     private final TaskQueue.Lease lease;
     private final Boolean alreadyDone;
+    private final boolean withdrawn;
     private final BooleanSupplier held;
     private volatile boolean settled;
 
-    Claim(TaskQueue queue, TaskQueue.Lease lease, Boolean alreadyDone, BooleanSupplier held) {
+    Claim(TaskQueue queue, TaskQueue.Lease lease, Boolean alreadyDone, boolean withdrawn, BooleanSupplier held) {
         this.queue = queue;
         this.lease = lease;
         this.alreadyDone = alreadyDone;
+        this.withdrawn = withdrawn;
         this.held = held;
     }
 
     /** A claim made outside a consumer (a test, a tool): held as long as Redis says so. */
     public static Claim of(TaskQueue queue, TaskQueue.Claimed claimed, BooleanSupplier held) {
-        return new Claim(queue, claimed.lease(), claimed.alreadyDone(), held);
+        return new Claim(queue, claimed.lease(), claimed.alreadyDone(), claimed.withdrawn(), held);
     }
 
     public TaskQueue queue() {
@@ -46,6 +48,14 @@ public final class Claim {
      */
     public Boolean alreadyDone() {
         return alreadyDone;
+    }
+
+    /**
+     * True when {@link #alreadyDone()} is because the task was cancelled, or rescheduled since this entry was queued
+     * (a newer entry stands for it): acknowledged, never mailed.
+     */
+    public boolean withdrawn() {
+        return withdrawn;
     }
 
     /**

@@ -228,7 +228,7 @@ public class RedisQueueConsumer extends DefaultConsumer implements Suspendable {
         String payload = lease.lease.payload();
         Exchange exchange = createExchange(false);
         exchange.getIn().setBody(payload);
-        Claim claim = new Claim(queue, lease.lease, claimed.alreadyDone(), lease);
+        Claim claim = new Claim(queue, lease.lease, claimed.alreadyDone(), claimed.withdrawn(), lease);
         exchange.setProperty(CLAIM, claim);
         AtomicBoolean done = new AtomicBoolean();
         Runnable finish = () -> {

@@ -39,13 +39,23 @@ public final class TaskQueue {
     private static final String NOW_MS = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
 
     /**
-     * Puts due retries and expired leases back, then takes the oldest ready entry as v under the new lease member m
+     * Due entries of {@code <key>:delayed} one claim moves to the ready list (in two bulk commands per 500): 100,000
+     * tasks scheduled for the same second are all ready after 100 claims, and one claim keeps Redis for about a
+     * millisecond at most.
+     */
+    static final int MOVED_PER_CLAIM = 1000;
+
+    /**
+     * Puts due retries and scheduled entries (earliest due taken first), and expired leases back, then takes the oldest ready entry as v under the new lease member m
      * (the token ARGV[2], '|', v), leased for ARGV[1] ms. A member without a token (written by an older version, whose
      * entries are JSON objects) is the entry itself.
      */
     private static final String TAKE = NOW_MS
-            + "for _, v in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, 100)) do "
-            + "  redis.call('ZREM', KEYS[3], v) redis.call('RPUSH', KEYS[1], v) end "
+            + "local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, " + MOVED_PER_CLAIM + ") "
+            + "for j = #due, 1, -500 do "
+            + "  local i = math.max(j - 499, 1) local back = {} "
+            + "  for k = j, i, -1 do back[#back + 1] = due[k] end "
+            + "  redis.call('ZREM', KEYS[3], unpack(due, i, j)) redis.call('RPUSH', KEYS[1], unpack(back)) end "
             + "for _, x in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)) do "
             + "  redis.call('ZREM', KEYS[2], x) redis.call('RPUSH', KEYS[1], string.match(x, '^[%w.-]+|(.*)$') or x) end "
             + "local v = redis.call('RPOP', KEYS[1]) local m "
@@ -79,7 +89,9 @@ public final class TaskQueue {
      * <li>{@code +push:<list>}: the value is LPUSHed onto {@code <list>} (an outbox: a webhook job), {@code %SEQ%}
      * as in the event written before it;</li>
      * <li>{@code +zadd:<set>} / {@code +zrem:<set>}: the value joins / leaves the sorted set {@code <set>} (an index),
-     * scored by the record's {@code created_ms}; entries older than the TTL leave the set as one is added.</li>
+     * scored by the record's {@code created_ms}; entries older than the TTL leave the set as one is added;</li>
+     * <li>{@code +hdel}: the hash field the value names is removed from the record;</li>
+     * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments).</li>
      * </ul>
      * In every value, {@code %ATTEMPT%} becomes {@code attempts} (when given) and {@code %ID%} the record's task_id.
      */
@@ -103,15 +115,19 @@ public final class TaskQueue {
             + "      redis.call('ZADD', set, score, v) "
             + "      redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. (score - tonumber(ttl))) "
             + "      redis.call('PEXPIRE', set, ttl) "
-            + "    elseif kind == '+zrem:' then redis.call('ZREM', string.sub(f, 7), v) end "
+            + "    elseif kind == '+zrem:' then redis.call('ZREM', string.sub(f, 7), v) "
+            + "    elseif kind == '+hdel' then redis.call('HDEL', key, v) "
+            + "    elseif kind == '+keep:' then redis.call('PEXPIRE', string.sub(f, 7), v) end "
             + "  end "
             + "end "
             + "redis.call('PEXPIRE', key, ttl) end ";
 
     /**
      * {@link #TAKE}, and the record the entry names (ARGV[3] .. its task_id) marked as {@link #MARK} says (TTL ARGV[4],
-     * the done field and the rest from ARGV[5]). Answers {lease member, 1 done | 0 marked | -1 not a task, nothing
-     * marked}. The record's key is named inside the entry, not passed in KEYS: fine on one server (or Sentinel), one
+     * the done field and the rest from ARGV[7]), unless the record was withdrawn: it says ARGV[5] (cancelled), or its
+     * version (field ARGV[6], none: 0) is not the entry's {@code v} (none: 0), the entry having been replaced by a
+     * reschedule. Answers {lease member, 1 done | 2 withdrawn | 0 marked | -1 not a task, nothing marked}; a withdrawn
+     * or done entry is acknowledged unsent. The record's key is named inside the entry, not passed in KEYS: fine on one server (or Sentinel), one
      * more reason Redis Cluster is not supported.
      */
     @SuppressWarnings("rawtypes")
@@ -119,7 +135,11 @@ public final class TaskQueue {
             + "if not v then return {} end "
             + "local ok, t = pcall(cjson.decode, v) "
             + "if not ok or type(t) ~= 'table' or type(t.task_id) ~= 'string' then return {m, -1} end "
-            + "return {m, mark(ARGV[3] .. t.task_id, tostring((tonumber(t.attempt) or 0) + 1), ARGV[4], 5)}",
+            + "local key = ARGV[3] .. t.task_id "
+            + "local r = redis.call('HMGET', key, ARGV[7], ARGV[6]) "
+            + "if r[1] and r[1] ~= ARGV[8] and (r[1] == ARGV[5] or (r[2] or '0') ~= tostring(t.v or 0)) then "
+            + "  return {m, 2} end "
+            + "return {m, mark(key, tostring((tonumber(t.attempt) or 0) + 1), ARGV[4], 7)}",
             List.class);
 
     /**
@@ -166,6 +186,57 @@ public final class TaskQueue {
     private static final RedisScript<Long> MOVE_TO_LIST_RECORDED = new DefaultRedisScript<>(WRITE
             + HELD_AND_NOT_DONE + "write(KEYS[2], ARGV[5], 6) redis.call('LPUSH', KEYS[3], ARGV[4]) return 1", Long.class);
 
+    /**
+     * A waiting task queued again under a new version, in one script. KEYS: the record. ARGV: 1 the record's TTL (ms),
+     * 2 due (epoch ms; empty: now), 3 and 4 the statuses it may have, 5 the field holding its entry as first queued
+     * (a JSON object without send_at and v), 6 its version field, 7 its queue field, 8 the new send_at (empty: none),
+     * then the record's field/value pairs ({@link #PUT}). The version goes up by one and the entry, with that version
+     * and send_at, goes to {@code <queue>:delayed} scored by due, or onto the ready list: the entries queued before are
+     * withdrawn (a claim acknowledges them unsent). Answers {status found (empty: no record)} when its status is
+     * another, {status found, -1} when the record keeps no entry (queued by an older version), {status found, new
+     * version} when done.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> REQUEUE = new DefaultRedisScript<>(WRITE
+            + "local r = redis.call('HMGET', KEYS[1], 'status', ARGV[5], ARGV[6], ARGV[7]) "
+            + "if not r[1] then return {''} end "
+            + "if r[1] ~= ARGV[3] and r[1] ~= ARGV[4] then return {r[1]} end "
+            + "if not r[2] or not r[4] then return {r[1], -1} end "
+            + "local ver = (tonumber(r[3]) or 0) + 1 "
+            + "redis.call('HSET', KEYS[1], ARGV[6], ver) "
+            + "local e = string.sub(r[2], 1, -2) "
+            + "if ARGV[8] ~= '' then e = e .. ',\"send_at\":\"' .. ARGV[8] .. '\"' end "
+            + "e = e .. ',\"v\":' .. ver .. '}' "
+            + "if ARGV[2] == '' then redis.call('LPUSH', r[4], e) "
+            + "else redis.call('ZADD', r[4] .. ':delayed', ARGV[2], e) end "
+            + "write(KEYS[1], ARGV[1], 9) "
+            + "return {r[1], ver}", List.class);
+
+    /** What {@link #requeue} found and did: the new version, 0 for another status, -1 for no entry kept. */
+    public record Requeued(String statusFound, long version) {
+
+        public boolean done() {
+            return version > 0;
+        }
+    }
+
+    /**
+     * See {@link #REQUEUE}: the task whose record is {@code recordKey} queued again, due at {@code due} (null: now),
+     * if its status is one of {@code allowed}; the record's queue field names the queue. Null for no record.
+     */
+    public static Requeued requeue(StringRedisTemplate redis, String recordKey, Duration ttl, java.time.Instant due,
+                                   List<String> allowed, String entryField, String versionField, String queueField,
+                                   String sendAt, String... fieldsAndValues) {
+        List<String> leading = List.of(Long.toString(ttl.toMillis()), due == null ? "" : Long.toString(due.toEpochMilli()),
+                allowed.get(0), allowed.size() > 1 ? allowed.get(1) : allowed.get(0), entryField, versionField,
+                queueField, sendAt == null ? "" : sendAt);
+        List<?> r = redis.execute(REQUEUE, List.of(recordKey), args(leading, fieldsAndValues));
+        if (r == null || r.isEmpty() || "".equals(r.get(0))) {
+            return null;
+        }
+        return new Requeued((String) r.get(0), r.size() > 1 ? ((Number) r.get(1)).longValue() : 0);
+    }
+
     /** What a retry or a dead letter with its record did. */
     public enum Settled {
         /** The lease ran out and the task was claimed again: nothing written, the new holder decides. */
@@ -205,8 +276,15 @@ public final class TaskQueue {
         return tokenPrefix + claims.incrementAndGet();
     }
 
-    /** A claimed entry, and whether the record it names was already done; null when the claim did not look. */
-    public record Claimed(Lease lease, Boolean alreadyDone) {
+    /**
+     * A claimed entry, and whether the record it names was already done (null when the claim did not look); withdrawn
+     * when it was so because the task was cancelled or rescheduled since this entry was queued.
+     */
+    public record Claimed(Lease lease, Boolean alreadyDone, boolean withdrawn) {
+
+        public Claimed(Lease lease, Boolean alreadyDone) {
+            this(lease, alreadyDone, false);
+        }
 
         public String payload() {
             return lease.payload();
@@ -219,14 +297,15 @@ public final class TaskQueue {
      */
     public Claimed claim(Duration lease, TaskRecords records) {
         List<String> args = new ArrayList<>(List.of(Long.toString(lease.toMillis()), token(), records.keyPrefix(),
-                Long.toString(records.ttl().toMillis()), records.doneField(), records.doneValue(), records.attemptsField()));
+                Long.toString(records.ttl().toMillis()), records.withdrawnValue(), records.versionField(),
+                records.doneField(), records.doneValue(), records.attemptsField()));
         args.addAll(records.claimedFields());
         List<?> r = redis.execute(CLAIM_MARKING, List.of(ready, inflight, delayed), args.toArray());
         if (r == null || r.isEmpty()) {
             return null;
         }
         long mark = ((Number) r.get(1)).longValue();
-        return new Claimed(Lease.of((String) r.get(0)), mark < 0 ? null : mark == 1);
+        return new Claimed(Lease.of((String) r.get(0)), mark < 0 ? null : mark >= 1, mark == 2);
     }
 
     /** Extends a lease still held; false when it ran out and the entry was handed back (the lease is lost). */

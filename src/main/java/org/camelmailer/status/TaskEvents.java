@@ -24,8 +24,9 @@ public final class TaskEvents {
     static final String STATUS = "mailer:index:status:";
     static final String TAG = "mailer:index:tag:";
     static final String RECIPIENT = "mailer:index:rcpt:";
-    static final List<String> STATUSES = List.of(TaskStatusStore.QUEUED, TaskStatusStore.PROCESSING,
-            TaskStatusStore.RETRYING, TaskStatusStore.SENT, TaskStatusStore.FAILED);
+    public static final List<String> STATUSES = List.of(TaskStatusStore.SCHEDULED, TaskStatusStore.QUEUED,
+            TaskStatusStore.PROCESSING, TaskStatusStore.RETRYING, TaskStatusStore.SENT, TaskStatusStore.FAILED,
+            TaskStatusStore.CANCELLED);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

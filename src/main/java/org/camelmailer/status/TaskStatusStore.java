@@ -23,7 +23,8 @@ import org.springframework.data.redis.core.script.RedisScript;
 
 /**
  * Task status records, like a Celery result backend: one Redis hash {@code mailer:task:<id>} per task,
- * expiring after the status TTL. Status is one of queued, processing, retrying, sent, failed. The API writes queued;
+ * expiring after the status TTL (a scheduled task's: after its send time plus the TTL). Status is one of scheduled,
+ * queued, processing, retrying, sent, failed, cancelled. The API writes scheduled or queued, and cancels or reschedules;
  * the worker's changes go through the queue ({@link TaskRecords}: the claim marks processing, a retry, a dead letter
  * or the end of a task writes its record in the same script as its own move); sent is never overwritten.
  */
@@ -34,6 +35,25 @@ public final class TaskStatusStore implements TaskRecords {
     public static final String RETRYING = "retrying";
     public static final String SENT = "sent";
     public static final String FAILED = "failed";
+    public static final String SCHEDULED = "scheduled";
+    public static final String CANCELLED = "cancelled";
+
+    /** Record fields of a waiting task: its entry as first queued (for a reschedule), its queue, its version. */
+    static final String ENTRY = "entry";
+    static final String QUEUE = "queue";
+    static final String VERSION = "version";
+    static final String SEND_AT = "send_at";
+
+    /**
+     * Cancel: the record, if its status is ARGV[2], ARGV[3] or ARGV[4], written from the pairs after ARGV[4] with TTL
+     * ARGV[1] ({@code %ATTEMPT%}: its attempts so far). Answers {status found (empty: no record), 1 cancelled | 0 not}.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> CANCEL = new DefaultRedisScript<>(TaskQueue.PUT
+            + "local s = redis.call('HGET', KEYS[1], 'status') "
+            + "if not s then return {'', 0} end "
+            + "if s ~= ARGV[2] and s ~= ARGV[3] and s ~= ARGV[4] then return {s, 0} end "
+            + "put(KEYS[1], ARGV[1], 5, redis.call('HGET', KEYS[1], 'attempts') or '0') return {s, 1}", List.class);
 
     /** The record written as TaskQueue.PUT writes it (fields, events, index moves, outbox), with its TTL. ARGV: ttl, pairs. */
     private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(
@@ -93,6 +113,16 @@ public final class TaskStatusStore implements TaskRecords {
     }
 
     @Override
+    public String withdrawnValue() {
+        return CANCELLED;
+    }
+
+    @Override
+    public String versionField() {
+        return VERSION;
+    }
+
+    @Override
     public String attemptsField() {
         return "attempts";
     }
@@ -100,7 +130,9 @@ public final class TaskStatusStore implements TaskRecords {
     @Override
     public List<String> claimedFields() {
         Instant at = Instant.now();
-        List<String> fields = new ArrayList<>(List.of("status", PROCESSING, "updated_at", at.toString(), "error", ""));
+        // the entry kept for a reschedule is no longer needed once a worker has the task
+        List<String> fields = new ArrayList<>(List.of("status", PROCESSING, "updated_at", at.toString(), "error", "",
+                "+hdel", ENTRY));
         fields.addAll(events.event("processing", at, "%ATTEMPT%", Map.of(), null, PROCESSING));
         fields.addAll(TaskEvents.statusMove(PROCESSING));
         return fields;
@@ -113,18 +145,38 @@ public final class TaskStatusStore implements TaskRecords {
 
     /** {@link #queued(MailTask)}, with the event {@code suppressed} for the recipients left out of it, if any. */
     public void queued(MailTask task, List<String> suppressed) {
-        write(task.taskId(), queuedFields(task, suppressed).toArray(String[]::new));
+        queued(task, null, null, suppressed);
+    }
+
+    /**
+     * {@link #queued(MailTask, List)}, keeping {@code entry} (the queue entry as pushed onto {@code queue}) so that the
+     * task can be rescheduled while it waits. A task with a {@code send_at} is recorded scheduled, and kept until its
+     * send time plus the TTL.
+     */
+    public void queued(MailTask task, String entry, String queue, List<String> suppressed) {
+        write(task.taskId(), ttlFor(task), queuedFields(task, entry, queue, suppressed).toArray(String[]::new));
+    }
+
+    /** How long a new record is kept: the status TTL, from its send time when it is scheduled. */
+    Duration ttlFor(MailTask task) {
+        return ttlUntil(task.sendAt() == null ? null : Instant.parse(task.sendAt()));
+    }
+
+    private Duration ttlUntil(Instant sendAt) {
+        Duration wait = sendAt == null ? Duration.ZERO : Duration.between(Instant.now(), sendAt);
+        return wait.isNegative() ? ttl : ttl.plus(wait);
     }
 
     /**
      * {@link #queued(MailTask, List)} as a command of a pipeline the caller runs: EVALSHA, so {@link #prepare} must have loaded the
      * script on the server first (a pipeline cannot fall back to EVAL as a lone call does).
      */
-    public void queued(RedisOperations<String, String> pipeline, MailTask task, List<String> suppressed) {
-        List<String> fields = queuedFields(task, suppressed);
+    public void queued(RedisOperations<String, String> pipeline, MailTask task, String entry, String queue,
+                       List<String> suppressed) {
+        List<String> fields = queuedFields(task, entry, queue, suppressed);
         byte[][] keysAndArgs = new byte[fields.size() + 2][];
         keysAndArgs[0] = key(task.taskId()).getBytes(StandardCharsets.UTF_8);
-        keysAndArgs[1] = Long.toString(ttl.toMillis()).getBytes(StandardCharsets.UTF_8);
+        keysAndArgs[1] = Long.toString(ttlFor(task).toMillis()).getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < fields.size(); i++) {
             keysAndArgs[i + 2] = fields.get(i).getBytes(StandardCharsets.UTF_8);
         }
@@ -138,9 +190,10 @@ public final class TaskStatusStore implements TaskRecords {
                 WRITE.getScriptAsString().getBytes(StandardCharsets.UTF_8)));
     }
 
-    private List<String> queuedFields(MailTask task, List<String> suppressed) {
+    private List<String> queuedFields(MailTask task, String entry, String queue, List<String> suppressed) {
         Instant at = Instant.now();
-        List<String> fields = new ArrayList<>(List.of("task_id", task.taskId(), "status", QUEUED, "attempts", "0",
+        String status = task.sendAt() == null ? QUEUED : SCHEDULED;
+        List<String> fields = new ArrayList<>(List.of("task_id", task.taskId(), "status", status, "attempts", "0",
                 "enhanced", "false", "created_at", task.createdAt(), "updated_at", at.toString(), "error", "",
                 "recipients", Integer.toString(task.recipients().size()),
                 "created_ms", Long.toString(Instant.parse(task.createdAt()).toEpochMilli())));
@@ -154,10 +207,18 @@ public final class TaskStatusStore implements TaskRecords {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        fields.addAll(TaskEvents.indexed(task, QUEUED));
-        fields.addAll(events.event(QUEUED, at, 0, Map.of(), task, QUEUED));
+        if (entry != null && queue != null) {
+            fields.addAll(List.of(ENTRY, entry, QUEUE, queue));
+        }
+        fields.addAll(TaskEvents.indexed(task, status));
+        if (task.sendAt() == null) {
+            fields.addAll(events.event(QUEUED, at, 0, Map.of(), task, QUEUED));
+        } else {
+            fields.addAll(List.of(SEND_AT, task.sendAt()));
+            fields.addAll(events.event(SCHEDULED, at, 0, Map.of(SEND_AT, task.sendAt()), task, SCHEDULED));
+        }
         if (!suppressed.isEmpty()) {
-            fields.addAll(events.event("suppressed", at, 0, Map.of("suppressed", suppressed), task, QUEUED));
+            fields.addAll(events.event("suppressed", at, 0, Map.of("suppressed", suppressed), task, status));
         }
         return fields;
     }
@@ -219,8 +280,16 @@ public final class TaskStatusStore implements TaskRecords {
 
     /** A dead letter back in the queue: status queued, attempts 0, event redriven. */
     public void redriven(MailTask task) {
+        redriven(task, null, null);
+    }
+
+    /** {@link #redriven(MailTask)}, keeping {@code entry} (as pushed onto {@code queue}) for a reschedule. */
+    public void redriven(MailTask task, String entry, String queue) {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(updateFields(QUEUED, 0, null));
+        if (entry != null) {
+            fields.addAll(List.of(ENTRY, entry, QUEUE, queue));
+        }
         fields.addAll(events.event("redriven", at, 0, Map.of(), task, QUEUED));
         fields.addAll(TaskEvents.statusMove(QUEUED));
         write(task.taskId(), fields.toArray(String[]::new));
@@ -244,6 +313,49 @@ public final class TaskStatusStore implements TaskRecords {
         return fields;
     }
 
+    /** What a cancel or a reschedule found: the task's status before (null: no record), and whether it changed. */
+    public record Change(String statusFound, boolean changed, boolean entryKept) {
+
+        public Change(String statusFound, boolean changed) {
+            this(statusFound, changed, true);
+        }
+    }
+
+    /**
+     * Cancels a task that is scheduled, queued or retrying, in one script: status cancelled, event cancelled, index
+     * move; its queue entries stay where they are and are acknowledged unsent when claimed. {@code extraPairs}: more
+     * of the record's pseudo-fields (the attachments' expiry).
+     */
+    public Change cancel(String taskId, String... extraPairs) {
+        Instant at = Instant.now();
+        List<String> fields = new ArrayList<>(List.of(Long.toString(ttl.toMillis()), SCHEDULED, QUEUED, RETRYING,
+                "status", CANCELLED, "updated_at", at.toString(), "+hdel", ENTRY));
+        fields.addAll(events.event(CANCELLED, at, "%ATTEMPT%", Map.of(), null, CANCELLED));
+        fields.addAll(TaskEvents.statusMove(CANCELLED));
+        fields.addAll(List.of(extraPairs));
+        List<?> r = redis.execute(CANCEL, List.of(key(taskId)), fields.toArray());
+        String found = r == null || r.isEmpty() || "".equals(r.get(0)) ? null : (String) r.get(0);
+        return new Change(found, r != null && r.size() > 1 && ((Number) r.get(1)).longValue() == 1);
+    }
+
+    /**
+     * Reschedules a task that is scheduled or queued: a new version of its entry due at {@code sendAt} (null: at once,
+     * onto the ready list), status scheduled (queued when at once), event scheduled with the new send_at, the record
+     * kept until then plus the TTL; the entries queued before are withdrawn. {@code extraPairs} as for {@link #cancel}.
+     */
+    public Change reschedule(String taskId, Instant sendAt, String... extraPairs) {
+        Instant at = Instant.now();
+        String status = sendAt == null ? QUEUED : SCHEDULED;
+        String when = (sendAt == null ? at : sendAt).toString();
+        List<String> fields = new ArrayList<>(List.of("status", status, "updated_at", at.toString(), SEND_AT, when));
+        fields.addAll(events.event(SCHEDULED, at, 0, Map.of(SEND_AT, when), null, status));
+        fields.addAll(TaskEvents.statusMove(status));
+        fields.addAll(List.of(extraPairs));
+        TaskQueue.Requeued r = TaskQueue.requeue(redis, key(taskId), ttlUntil(sendAt), sendAt, List.of(SCHEDULED, QUEUED),
+                ENTRY, VERSION, QUEUE, sendAt == null ? null : sendAt.toString(), fields.toArray(String[]::new));
+        return r == null ? new Change(null, false) : new Change(r.statusFound(), r.done(), r.version() >= 0);
+    }
+
     public void delete(String taskId) {
         redis.delete(key(taskId));
     }
@@ -251,6 +363,11 @@ public final class TaskStatusStore implements TaskRecords {
     /** True when the record says sent: a redelivery that must not mail again. */
     public boolean isSent(String taskId) {
         return SENT.equals(redis.opsForHash().get(key(taskId), "status"));
+    }
+
+    /** True when the record says cancelled: a task no worker may mail. */
+    public boolean isCancelled(String taskId) {
+        return CANCELLED.equals(redis.opsForHash().get(key(taskId), "status"));
     }
 
     /** The record as the API shows it, or null for an unknown (or expired) id. */
@@ -276,6 +393,10 @@ public final class TaskStatusStore implements TaskRecords {
         view.put("recipients", Integer.parseInt(String.valueOf(raw.getOrDefault("recipients", "1"))));
         view.put("tags", parsed(raw.get("tags"), List.of()));
         view.put("metadata", parsed(raw.get("metadata"), Map.of()));
+        Object sendAt = raw.get(SEND_AT);
+        if (sendAt != null) {
+            view.put(SEND_AT, sendAt);
+        }
         return view;
     }
 
@@ -394,11 +515,15 @@ public final class TaskStatusStore implements TaskRecords {
     }
 
     private void write(String taskId, String[] fieldsAndValues) {
-        redis.execute(WRITE, List.of(key(taskId)), args(fieldsAndValues));
+        write(taskId, ttl, fieldsAndValues);
+    }
+
+    private void write(String taskId, Duration ttl, String[] fieldsAndValues) {
+        redis.execute(WRITE, List.of(key(taskId)), args(ttl, fieldsAndValues));
     }
 
     /** The script's ARGV: the TTL, then the field/value pairs. */
-    private Object[] args(String[] fieldsAndValues) {
+    private static Object[] args(Duration ttl, String[] fieldsAndValues) {
         Object[] args = new Object[fieldsAndValues.length + 1];
         args[0] = Long.toString(ttl.toMillis());
         System.arraycopy(fieldsAndValues, 0, args, 1, fieldsAndValues.length);

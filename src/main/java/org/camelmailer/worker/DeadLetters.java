@@ -59,9 +59,10 @@ public final class DeadLetters {
             }
             MailTask dead = JSON.readValue((String) record.get("task"), MailTask.class);
             MailTask fresh = dead.restarted();
-            statuses.redriven(fresh);
             Object queue = record.get("queue");
             String target = queueKeys.contains(queue) ? (String) queue : queueKeys.get(0);
+            // its entry as first queued kept again, so that it can be rescheduled while it waits
+            statuses.redriven(fresh, JSON.writeValueAsString(fresh.unscheduled()), target);
             Long moved = redis.execute(REDRIVE, List.of(TaskLifecycle.DEAD_LETTERS, target), raw,
                     JSON.writeValueAsString(fresh));
             if (moved != null && moved > 0) {

@@ -76,19 +76,34 @@ public final class TaskLifecycle {
     public boolean alreadySent(@ExchangeProperty(RedisQueueConsumer.CLAIM) Claim claim, @Variable("task") MailTask task) {
         Boolean done = claim == null ? null : claim.alreadyDone();
         boolean sent = done != null ? done : statuses.isSent(task.taskId());
-        if (sent) {
+        if (sent && claim != null && claim.withdrawn()) {
+            LOG.info("task {} was cancelled or rescheduled since this entry was queued: not sent", task.taskId());
+        } else if (sent) {
             LOG.info("task {} was already sent: redelivery skipped", task.taskId());
         }
         return sent;
     }
 
     /**
-     * Just before the mail goes to SMTP: this worker must still hold the task's lease. A worker paused past its lease
+     * Just before the mail goes to SMTP: the task must not be cancelled, and this worker must still hold its lease. A worker paused past its lease
      * (a GC pause, a stopped VM, Redis away) has lost the task to another claimer and must not mail it as well.
      */
     public void confirmLease(@ExchangeProperty(RedisQueueConsumer.CLAIM) Claim claim, @Variable("task") MailTask task) {
         if (claim != null && !claim.stillHeld()) {
             throw new LeaseLostException(task.taskId());
+        }
+        // a cancel answers 409 once a claim has marked the task processing, so this finds one only if that rule is
+        // ever broken: the last word before SMTP is the record's. Redis not answering here does not stop the mail
+        // (the claim found the task not cancelled, atomically, moments ago)
+        boolean cancelled;
+        try {
+            cancelled = statuses.isCancelled(task.taskId());
+        } catch (RuntimeException e) {
+            LOG.debug("task {}: cannot read its record before SMTP ({}): sent as claimed", task.taskId(), e.getMessage());
+            cancelled = false;
+        }
+        if (cancelled) {
+            throw new TaskCancelledException(task.taskId());
         }
     }
 
@@ -149,6 +164,13 @@ public final class TaskLifecycle {
         String payload = claim.payload();
         TaskQueue queue = claim.queue();
         TaskQueue.Lease lease = claim.lease();
+        if (causedBy(cause, TaskCancelledException.class)) {
+            // nothing was mailed and nothing is to be: the entry goes, the record says cancelled already
+            queue.acknowledge(lease);
+            claim.settled();
+            LOG.warn("task {} not mailed: it was cancelled", task.taskId());
+            return;
+        }
         if (leaseLost(cause)) {
             // nothing was mailed and the task is another claimer's now: no status, no retry, no dead letter from here.
             // Handed back rather than acknowledged: should the lease still be there after all, the task goes back to
@@ -189,11 +211,11 @@ public final class TaskLifecycle {
             uncertain(task, attempts, failure, payload, queue, lease);
             return;
         }
-        if (failure.kind() == FailureKind.POSTPONED && retries.withinAge(task.createdAt())) {
+        if (failure.kind() == FailureKind.POSTPONED && retries.withinAge(task.agedFrom())) {
             postpone(task, failure, queue, lease);
             return;
         }
-        if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.createdAt())) {
+        if (failure.kind() == FailureKind.TRANSIENT && retries.allowsAnother(attempts, task.agedFrom())) {
             Duration delay = retries.backoff(attempts);
             TaskQueue.Settled settled = statuses.retryingAndDelayed(task, attempts, failure.reason(),
                     queue, lease, JSON.writeValueAsString(task.nextAttempt()), delay);
@@ -242,7 +264,7 @@ public final class TaskLifecycle {
      */
     private void uncertain(MailTask task, int attempts, DeliveryFailure failure, String payload, TaskQueue queue,
                            TaskQueue.Lease lease) throws JsonProcessingException {
-        if (!task.uncertain() && retries.allowsUncertainRetry(attempts, task.createdAt())) {
+        if (!task.uncertain() && retries.allowsUncertainRetry(attempts, task.agedFrom())) {
             Duration delay = retries.uncertainDelay();
             String reason = failure.reason() + "; one more attempt in " + Durations.describe(delay)
                     + " with the same Message-ID (SMTP_UNCERTAIN_RETRY_DELAY)";
@@ -270,8 +292,12 @@ public final class TaskLifecycle {
     }
 
     private static boolean leaseLost(Throwable cause) {
+        return causedBy(cause, LeaseLostException.class);
+    }
+
+    private static boolean causedBy(Throwable cause, Class<? extends Throwable> type) {
         for (Throwable e = cause; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (e instanceof LeaseLostException) {
+            if (type.isInstance(e)) {
                 return true;
             }
         }

@@ -294,4 +294,54 @@ class MessageValidatorTest {
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(415));
         assertThat(validator.check(with("sujet", "x"), "application/json; charset=utf-8").sujet()).isEqualTo("x");
     }
+
+    @Test
+    void should_read_send_at_as_rfc_3339_with_its_offset_or_as_epoch_seconds() {
+        Instant later = Instant.now().plus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        String offset = later.atOffset(java.time.ZoneOffset.ofHours(1)).toString();
+
+        assertThat(validator.check(with("send_at", offset), JSON).sendAt()).isEqualTo(later.toString());
+        assertThat(validator.check(with("send_at", later.getEpochSecond()), JSON).sendAt()).isEqualTo(later.toString());
+        assertThat(validator.check(with("send_at", Long.toString(later.getEpochSecond())), JSON).sendAt())
+                .isEqualTo(later.toString());
+        assertThat(validator.check(with("send_at", later.getEpochSecond() + 0.25), JSON).sendAt())
+                .isEqualTo(later.plusMillis(250).toString());
+    }
+
+    @Test
+    void should_send_at_once_a_send_at_now_or_past() {
+        assertThat(validator.check(with("send_at", "2020-01-01T00:00:00Z"), JSON).sendAt()).isNull();
+        assertThat(validator.check(with("send_at", 0), JSON).sendAt()).isNull();
+        assertThat(validator.check(with("send_at", null), JSON).sendAt()).isNull();
+        assertThat(validator.check(Json.of(body()), JSON).sendAt()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"demain\"", "\"2026-12-24\"", "\"2026-12-24T08:00:00\"", "\"2026-12-24 08:00:00+01:00\"",
+            "true", "-1", "{}", "[1]", "\"\"", "99999999999999"})
+    void should_refuse_a_malformed_send_at_naming_it(String value) {
+        String body = Json.of(body()).replaceFirst("\\}$", ",\"send_at\":" + value + "}");
+
+        assertThatThrownBy(() -> validator.check(body, JSON))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("'send_at'");
+                });
+    }
+
+    @Test
+    void should_refuse_a_send_at_beyond_the_longest_schedule() {
+        MessageValidator shortAhead = new MessageValidator(MessagePolicy.defaults("camel-mailer@localhost")
+                .withMaxScheduleAhead(java.time.Duration.ofHours(1)));
+
+        assertThat(shortAhead.check(with("send_at", Instant.now().plusSeconds(3000).toString()), JSON).sendAt())
+                .isNotNull();
+        assertThatThrownBy(() -> shortAhead.check(with("send_at", Instant.now().plusSeconds(3700).getEpochSecond()),
+                JSON)).isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("'send_at'", "MAILER_MAX_SCHEDULE_AHEAD");
+                });
+        assertThatThrownBy(() -> validator.check(with("send_at", Instant.now().plus(400, ChronoUnit.DAYS).toString()),
+                JSON)).isInstanceOf(InvalidRequestException.class);
+    }
 }

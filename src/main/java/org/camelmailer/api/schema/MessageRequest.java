@@ -48,5 +48,7 @@ public record MessageRequest(
                 additionalProperties = Schema.AdditionalPropertiesValue.TRUE, example = "{\"name\":\"Alice\"}")
         Map<String, Object> variables,
         @JsonProperty("enhance_content")
-        @Schema(description = "Gemini turns the plain text into HTML (a 400 together with html)") Boolean enhanceContent) {
+        @Schema(description = "Gemini turns the plain text into HTML (a 400 together with html)") Boolean enhanceContent,
+        @JsonProperty("send_at") @Schema(description = "send later: the task is scheduled until then (DELETE and PATCH "
+                + "/message/{task_id} cancel or move it)") SendAt sendAt) {
 }

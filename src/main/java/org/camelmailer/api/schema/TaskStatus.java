@@ -15,7 +15,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record TaskStatus(
         @JsonProperty("task_id") @Schema(requiredMode = Schema.RequiredMode.REQUIRED) String taskId,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
-                allowableValues = {"queued", "processing", "retrying", "sent", "failed"}) String status,
+                allowableValues = {"scheduled", "queued", "processing", "retrying", "sent", "failed", "cancelled"})
+        String status,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0",
                 description = "delivery attempts so far") int attempts,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
@@ -29,5 +30,7 @@ public record TaskStatus(
         String error,
         @Schema(minimum = "1", description = "how many addresses the mail goes to (to, cc and bcc)") Integer recipients,
         @ArraySchema(maxItems = 10, schema = @Schema(description = "a tag given with the message")) List<String> tags,
-        @Schema(description = "the metadata given with the message") Map<String, String> metadata) {
+        @Schema(description = "the metadata given with the message") Map<String, String> metadata,
+        @JsonProperty("send_at") @Schema(format = "date-time",
+                description = "when it is to be sent (UTC), for a task given a send_at") String sendAt) {
 }
