@@ -251,7 +251,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         // mailer:suppressions: filled by worker-errors from refusals at RCPT TO, read and edited under /admin, and
         // read by both admissions (a suppressed recipient is left out of a new message)
         SuppressionList suppressions = new SuppressionList(redis, metrics);
-        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, suppressions, statusTtl,
+        registry.bind("taskAdmission", new TaskAdmission(redis, statuses, attachments, statusTtl,
                 Queues.PLAIN, settings.isSet(Setting.GEMINI_API_KEY) ? Queues.ENHANCE : null));
         registry.bind("batchAdmission", new BatchAdmission(redis, statuses, attachments, suppressions, Queues.PLAIN,
                 settings.isSet(Setting.GEMINI_API_KEY) ? Queues.ENHANCE : null, statusTtl));

@@ -76,6 +76,8 @@ public final class HttpEdge {
                 } else {
                     ctx.next();
                 }
+            } else if (!large.isLarge(length)) {
+                ctx.next();
             } else if (large.tryEnter(length)) {
                 ctx.addEndHandler(done -> large.leave(length));
                 ctx.next();

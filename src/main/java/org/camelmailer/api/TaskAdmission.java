@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.camelmailer.content.AttachmentStore;
+import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.suppress.SuppressionList;
 import org.camelmailer.status.TaskStatusStore;
@@ -40,7 +41,6 @@ public final class TaskAdmission {
     private final StringRedisTemplate redis;
     private final TaskStatusStore statuses;
     private final AttachmentStore attachments;
-    private final SuppressionList suppressions;
     private final Duration ttl;
     private final Duration pendingWindow;
     private final String plainQueue;
@@ -49,30 +49,29 @@ public final class TaskAdmission {
 
     /** Tasks to the queue {@code mailer:queue}, as without Gemini: for tests. */
     public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
-                         SuppressionList suppressions, Duration ttl) {
-        this(redis, statuses, attachments, suppressions, ttl, PENDING_WINDOW, "mailer:queue", null);
+                         Duration ttl) {
+        this(redis, statuses, attachments, ttl, PENDING_WINDOW, "mailer:queue", null);
     }
 
     /** {@code enhanceQueue}: null when Gemini is not configured (every task then goes to {@code plainQueue}). */
     public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
-                         SuppressionList suppressions, Duration ttl, String plainQueue, String enhanceQueue) {
-        this(redis, statuses, attachments, suppressions, ttl, PENDING_WINDOW, plainQueue, enhanceQueue);
+                         Duration ttl, String plainQueue, String enhanceQueue) {
+        this(redis, statuses, attachments, ttl, PENDING_WINDOW, plainQueue, enhanceQueue);
     }
 
     TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
-                  SuppressionList suppressions, Duration ttl, Duration pendingWindow) {
-        this(redis, statuses, attachments, suppressions, ttl, pendingWindow, "mailer:queue", null);
+                  Duration ttl, Duration pendingWindow) {
+        this(redis, statuses, attachments, ttl, pendingWindow, "mailer:queue", null);
     }
 
     private TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
-                  SuppressionList suppressions, Duration ttl, Duration pendingWindow, String plainQueue,
+                  Duration ttl, Duration pendingWindow, String plainQueue,
                   String enhanceQueue) {
         this.plainQueue = plainQueue;
         this.enhanceQueue = enhanceQueue;
         this.redis = redis;
         this.statuses = statuses;
         this.attachments = attachments;
-        this.suppressions = suppressions;
         this.ttl = ttl;
         this.pendingWindow = pendingWindow;
     }
@@ -98,7 +97,9 @@ public final class TaskAdmission {
 
     /** The task as queued, and as its record keeps it for a reschedule (without send_at and v). */
     static String[] entries(ObjectMapper json, MailTask saved) throws JsonProcessingException {
-        return new String[] {json.writeValueAsString(saved), json.writeValueAsString(saved.unscheduled())};
+        String queued = json.writeValueAsString(saved);
+        boolean unscheduled = saved.sendAt() == null && saved.version() == 0;
+        return new String[] {queued, unscheduled ? queued : json.writeValueAsString(saved.unscheduled())};
     }
 
     /** The ZADD score of a scheduled task (its send time in epoch ms), or null. */
@@ -132,13 +133,21 @@ public final class TaskAdmission {
         }
         Admission admission = new Admission(task.taskId(), task.enhanceContent(), false, null, redisKey, claim);
         try {
-            // recipients on the suppression list are left out (event suppressed); none left: 422 naming them
-            List<String> suppressed = List.copyOf(suppressions.suppressed(task.recipients()));
-            task = withoutSuppressed(task, suppressed);
             // the queue entry without the attachments' content, which waits in Redis beside it
-            String[] entry = entries(json, attachments.save(task));
+            task = attachments.save(task);
+            String[] entry = entries(json, task);
             String queue = queueOf(task, plainQueue, enhanceQueue);
-            statuses.queued(task, entry[1], queue, suppressed);
+            // the record, unless a recipient is on the suppression list: those are left out (event suppressed) and
+            // the rest recorded; none left: 422 naming them
+            List<String> recipients = task.recipients();
+            List<Integer> found = statuses.queuedUnless(task, entry[1], queue, SuppressionList.KEY,
+                    recipients.stream().map(EmailAddress::key).toList());
+            if (!found.isEmpty()) {
+                List<String> suppressed = found.stream().map(recipients::get).toList();
+                task = withoutSuppressed(task, suppressed);
+                entry = entries(json, task);
+                statuses.queued(task, entry[1], queue, suppressed);
+            }
             admission = new Admission(task.taskId(), task.enhanceContent(), false, entry[0], redisKey, claim, queue,
                     due(task));
         } catch (RuntimeException e) {

@@ -32,18 +32,23 @@ public final class LargeMessageGate {
         this.wait = wait;
     }
 
+    /** Whether a body or attachments of {@code bytes} count as large: past the threshold. */
+    public boolean isLarge(long bytes) {
+        return bytes > threshold;
+    }
+
     /**
      * For the HTTP edge, before the server reads a body of {@code bytes}: true when it may (a small one always; a large
      * one while a permit is free, which {@link #leave} gives back once the answer is sent). No wait: the edge runs on
      * an event loop.
      */
     public boolean tryEnter(long bytes) {
-        return bytes <= threshold || permits.tryAcquire();
+        return !isLarge(bytes) || permits.tryAcquire();
     }
 
     /** Gives back what {@link #tryEnter} took for a body of {@code bytes}. */
     public void leave(long bytes) {
-        if (bytes > threshold) {
+        if (isLarge(bytes)) {
             permits.release();
         }
     }
@@ -51,7 +56,7 @@ public final class LargeMessageGate {
     /** The worker's step, before the attachments are read back: a large task waits for its turn. */
     public void task(@Variable("task") MailTask task, Exchange exchange) throws InterruptedException {
         long bytes = task.attachments().stream().mapToLong(Attachment::size).sum();
-        if (bytes > threshold) {
+        if (isLarge(bytes)) {
             enter(exchange);
         }
     }

@@ -99,6 +99,54 @@ public final class EmailAddress {
     }
 
     /**
+     * How lists and indexes compare addresses (the suppression list, the search by recipient): the address part alone,
+     * in lower case ({@code Alice <Alice@Example.org>} is {@code alice@example.org}); a text that is no address is
+     * compared as it is written, stripped, in lower case. A bare ASCII address (most recipients) is read without a full
+     * parse: this runs for every recipient of every message accepted.
+     */
+    public static String key(String text) {
+        if (text == null) {
+            return "";
+        }
+        if (isPlainSpec(text)) {
+            return text.toLowerCase(Locale.ROOT);
+        }
+        try {
+            return parse(text).address().toLowerCase(Locale.ROOT);
+        } catch (InvalidAddressException e) {
+            return text.strip().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** ASCII dot-atom {@code @} dot-separated letters, digits and hyphens: what the parser gives back unchanged. */
+    private static boolean isPlainSpec(String spec) {
+        int at = spec.indexOf('@');
+        if (at <= 0 || at == spec.length() - 1 || !isDotSeparated(spec, 0, at, true)) {
+            return false;
+        }
+        if (!isDotSeparated(spec, at + 1, spec.length(), false)) {
+            return false;
+        }
+        char last = spec.charAt(spec.length() - 1);
+        return !(last >= '0' && last <= '9') && spec.indexOf("xn--", at) < 0 && spec.indexOf("XN--", at) < 0;
+    }
+
+    private static boolean isDotSeparated(String s, int from, int to, boolean atext) {
+        char previous = '.';
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            boolean ok = c == '.' ? previous != '.'
+                    : (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                    || (atext && c < 0x7f && "!#$%&'*+/=?^_`{|}~".indexOf(c) >= 0);
+            if (!ok) {
+                return false;
+            }
+            previous = c;
+        }
+        return previous != '.';
+    }
+
+    /**
      * A domain as SMTP and the allow-list compare it: lower case, an internationalised label in punycode
      * ({@code Müller.example} gives {@code xn--mller-kva.example}).
      *

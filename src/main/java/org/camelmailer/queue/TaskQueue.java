@@ -81,46 +81,56 @@ public final class TaskQueue {
 
     /**
      * Lua, {@code put(key, ttl, from, attempts)}: writes the record {@code key} from the field/value pairs of ARGV
-     * from index {@code from}, and sets its TTL. A field is a hash field, unless it starts with {@code +}, which names
-     * something written with the record, in the same script, so it happens exactly when the record changes:
+     * from index {@code from} (its hash fields in one HSET), and sets its TTL. A field is a hash field, unless it starts
+     * with {@code +}, which names something written with the record, in the same script, so it happens exactly when the
+     * record changes:
      * <ul>
-     * <li>{@code +event}: the value is appended to the list {@code key:events} (the record's history, at most 200,
+     * <li>{@code +event}: the value is appended to the list {@code key:events} (the record's history, the last 200,
      * same TTL) after {@code %SEQ%} in it became the event's number in the record's count {@code events};</li>
      * <li>{@code +push:<list>}: the value is LPUSHed onto {@code <list>} (an outbox: a webhook job), {@code %SEQ%}
      * as in the event written before it;</li>
      * <li>{@code +zadd:<set>} / {@code +zrem:<set>}: the value joins / leaves the sorted set {@code <set>} (an index),
-     * scored by the record's {@code created_ms}; entries older than the TTL leave the set as one is added;</li>
+     * scored by the record's {@code created_ms}; entries older than the TTL leave the set when it is read, and as one
+     * is added for one record in 16 (created_ms a multiple of 16: the cost of a sweep, without a sweeper);</li>
      * <li>{@code +hdel}: the hash field the value names is removed from the record;</li>
      * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments).</li>
      * </ul>
      * In every value, {@code %ATTEMPT%} becomes {@code attempts} (when given) and {@code %ID%} the record's task_id.
      */
     public static final String PUT = "local function put(key, ttl, from, attempts) "
-            + "local seq, id "
+            + "local seq, id, score, fields = nil, nil, nil, {} "
+            + "local function flush() if #fields > 0 then redis.call('HSET', key, unpack(fields)) fields = {} end end "
             + "for i = from, #ARGV, 2 do "
             + "  local f, v = ARGV[i], ARGV[i + 1] "
-            + "  if string.sub(f, 1, 1) ~= '+' then redis.call('HSET', key, f, v) else "
+            + "  if string.byte(f, 1) ~= 43 then "
+            + "    fields[#fields + 1] = f fields[#fields + 1] = v "
+            + "    if f == 'created_ms' then score = tonumber(v) elseif f == 'task_id' then id = v end "
+            + "  else "
+            + "    flush() "
             + "    if attempts then v = string.gsub(v, '%%ATTEMPT%%', attempts) end "
             + "    if string.find(v, '%ID%', 1, true) then "
             + "      id = id or redis.call('HGET', key, 'task_id') or '' v = string.gsub(v, '%%ID%%', id) end "
             + "    local kind = string.sub(f, 1, 6) "
             + "    if kind == '+event' then "
             + "      seq = redis.call('HINCRBY', key, 'events', 1) v = string.gsub(v, '%%SEQ%%', seq) "
-            + "      redis.call('RPUSH', key .. ':events', v) redis.call('LTRIM', key .. ':events', -200, -1) "
+            + "      redis.call('RPUSH', key .. ':events', v) "
+            + "      if seq > 200 then redis.call('LTRIM', key .. ':events', -200, -1) end "
             + "      redis.call('PEXPIRE', key .. ':events', ttl) "
             + "    elseif kind == '+push:' then "
             + "      if seq then v = string.gsub(v, '%%SEQ%%', seq) end redis.call('LPUSH', string.sub(f, 7), v) "
             + "    elseif kind == '+zadd:' then "
-            + "      local set, score = string.sub(f, 7), tonumber(redis.call('HGET', key, 'created_ms') or '0') "
+            + "      local set = string.sub(f, 7) "
+            + "      score = score or tonumber(redis.call('HGET', key, 'created_ms') or '0') "
             + "      redis.call('ZADD', set, score, v) "
-            + "      redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. (score - tonumber(ttl))) "
+            + "      if score % 16 == 0 then "
+            + "        redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. (score - tonumber(ttl))) end "
             + "      redis.call('PEXPIRE', set, ttl) "
             + "    elseif kind == '+zrem:' then redis.call('ZREM', string.sub(f, 7), v) "
             + "    elseif kind == '+hdel' then redis.call('HDEL', key, v) "
             + "    elseif kind == '+keep:' then redis.call('PEXPIRE', string.sub(f, 7), v) end "
             + "  end "
             + "end "
-            + "redis.call('PEXPIRE', key, ttl) end ";
+            + "flush() redis.call('PEXPIRE', key, ttl) end ";
 
     /**
      * {@link #TAKE}, and the record the entry names (ARGV[3] .. its task_id) marked as {@link #MARK} says (TTL ARGV[4],

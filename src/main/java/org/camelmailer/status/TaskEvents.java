@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -54,15 +53,7 @@ public final class TaskEvents {
 
     /** A recipient's set, by its bare address in lower case (what GET /messages?recipient= compares). */
     static String recipientSet(String address) {
-        return RECIPIENT + bareAddress(address);
-    }
-
-    static String bareAddress(String address) {
-        try {
-            return EmailAddress.parse(address).address().toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return address.strip().toLowerCase(Locale.ROOT);
-        }
+        return RECIPIENT + EmailAddress.key(address);
     }
 
     /** The pairs that move the task ({@code %ID%} in the script) into {@code status}'s set and out of the others. */

@@ -59,6 +59,21 @@ public final class TaskStatusStore implements TaskRecords {
     private static final RedisScript<Long> WRITE = new DefaultRedisScript<>(
             TaskQueue.PUT + "put(KEYS[1], ARGV[1], 2, nil) return 1", Long.class);
 
+    /**
+     * {@link #WRITE} for a new task, unless one of the fields ARGV[3 .. 2 + ARGV[2]] is in the hash KEYS[2] (the
+     * suppression list): then nothing is written and the script answers their positions (from 1). ARGV: ttl, n, the n
+     * fields, pairs.
+     */
+    @SuppressWarnings("rawtypes")
+    private static final RedisScript<List> WRITE_UNLESS = new DefaultRedisScript<>(TaskQueue.PUT
+            + "local n = tonumber(ARGV[2]) "
+            + "if n > 0 then "
+            + "  local r, found = redis.call('HMGET', KEYS[2], unpack(ARGV, 3, 2 + n)), {} "
+            + "  for i = 1, n do if r[i] then found[#found + 1] = i end end "
+            + "  if #found > 0 then return found end "
+            + "end "
+            + "put(KEYS[1], ARGV[1], 3 + n, nil) return {}", List.class);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
             new com.fasterxml.jackson.core.type.TypeReference<>() { };
@@ -155,6 +170,30 @@ public final class TaskStatusStore implements TaskRecords {
      */
     public void queued(MailTask task, String entry, String queue, List<String> suppressed) {
         write(task.taskId(), ttlFor(task), queuedFields(task, entry, queue, suppressed).toArray(String[]::new));
+    }
+
+    /**
+     * {@link #queued(MailTask, String, String, List)}, unless one of {@code fields} is a field of the hash {@code guard}
+     * (the recipients' keys and the suppression list): then nothing is written and the answer is the positions (from
+     * 0) of those fields. The check and the record in one script, one round trip.
+     */
+    public List<Integer> queuedUnless(MailTask task, String entry, String queue, String guard, List<String> fields) {
+        List<String> pairs = queuedFields(task, entry, queue, List.of());
+        Object[] args = new Object[2 + fields.size() + pairs.size()];
+        args[0] = Long.toString(ttlFor(task).toMillis());
+        args[1] = Integer.toString(fields.size());
+        for (int i = 0; i < fields.size(); i++) {
+            args[2 + i] = fields.get(i);
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            args[2 + fields.size() + i] = pairs.get(i);
+        }
+        List<?> found = redis.execute(WRITE_UNLESS, List.of(key(task.taskId()), guard), args);
+        List<Integer> positions = new ArrayList<>();
+        for (Object position : found == null ? List.of() : found) {
+            positions.add(((Number) position).intValue() - 1);
+        }
+        return positions;
     }
 
     /** How long a new record is kept: the status TTL, from its send time when it is scheduled. */

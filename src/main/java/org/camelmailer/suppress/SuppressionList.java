@@ -71,7 +71,7 @@ public final class SuppressionList {
             return found;
         }
         List<String> given = new ArrayList<>(addresses);
-        List<String> keys = given.stream().map(SuppressionList::lenientKey).toList();
+        List<String> keys = given.stream().map(EmailAddress::key).toList();
         List<String> entries = hash.multiGet(KEY, keys);
         for (int i = 0; i < given.size(); i++) {
             if (entries != null && entries.get(i) != null) {
@@ -137,14 +137,6 @@ public final class SuppressionList {
             entry.put("reason", "unreadable entry (not the JSON this service writes)");
         }
         return entry;
-    }
-
-    private static String lenientKey(String address) {
-        try {
-            return keyOf(address);
-        } catch (InvalidAddressException e) {
-            return address == null ? "" : address.strip().toLowerCase(Locale.ROOT);
-        }
     }
 
     private static String json(Map<String, Object> entry) {

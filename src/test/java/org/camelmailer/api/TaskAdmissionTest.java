@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 
 import org.camelmailer.content.AttachmentStore;
-import org.camelmailer.suppress.SuppressionList;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.status.TaskStatusStore;
 import org.camelmailer.support.RedisServerExtension;
@@ -35,7 +34,7 @@ class TaskAdmissionTest {
     void emptyRedis() {
         redis = REDIS.redis();
         statuses = new TaskStatusStore(redis, TTL);
-        admission = new TaskAdmission(redis, statuses, new AttachmentStore(redis, TTL), new SuppressionList(redis), TTL);
+        admission = new TaskAdmission(redis, statuses, new AttachmentStore(redis, TTL), TTL);
     }
 
     private static MailTask task(String taskId, String message) {
@@ -90,7 +89,7 @@ class TaskAdmissionTest {
 
     @Test
     void should_let_a_pending_claim_whose_request_died_expire() throws Exception {
-        admission = new TaskAdmission(redis, statuses, new AttachmentStore(redis, TTL), new SuppressionList(redis), TTL, Duration.ofMillis(300));
+        admission = new TaskAdmission(redis, statuses, new AttachmentStore(redis, TTL), TTL, Duration.ofMillis(300));
         admission.admit(task("t1", "Voici la facture."), "order-42");
         // no confirm, no undo: the process that admitted t1 died before its push
         assertThatThrownBy(() -> admission.admit(task("t2", "Voici la facture."), "order-42"))

@@ -97,6 +97,25 @@ class EmailAddressTest {
     }
 
     /** What is refused, with the French reason the API shows after the field's name. */
+    /** The key lists and indexes compare by is the parsed address in lower case, read fast or not. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("valid")
+    void should_key_an_address_as_its_parsed_address_in_lower_case(String text, String normalised) {
+        String expected = EmailAddress.parse(text).address().toLowerCase(java.util.Locale.ROOT);
+        assertThat(EmailAddress.key(normalised)).isEqualTo(expected);
+        assertThat(EmailAddress.key(text)).isEqualTo(expected);
+        assertThat(EmailAddress.key(text.toUpperCase(java.util.Locale.ROOT)))
+                .isEqualTo(EmailAddress.parse(text.toUpperCase(java.util.Locale.ROOT)).address()
+                        .toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** A text that is no address (an old record, a typed search) is its own key: stripped, in lower case. */
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("invalid")
+    void should_key_a_text_that_is_no_address_as_itself(String text, String raison) {
+        assertThat(EmailAddress.key(text)).isEqualTo(text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 arguments("", "elle est vide"),

@@ -67,6 +67,20 @@ class TaskHistoryTest {
     }
 
     @Test
+    void should_keep_the_last_200_events_of_a_task_with_their_numbers() {
+        MailTask task = task("t200", Instant.now(), List.of(), "bob@example.org");
+        store.queued(task);
+        for (int i = 0; i < 204; i++) {
+            store.redriven(task.restarted());
+        }
+
+        List<Map<String, Object>> events = store.events("t200");
+        assertThat(events).hasSize(200);
+        assertThat(events.get(0)).containsEntry("sequence", 6);
+        assertThat(events.get(199)).containsEntry("sequence", 205).containsEntry("event", "redriven");
+    }
+
+    @Test
     void should_record_a_dead_letter_and_its_redrive() {
         TaskQueue queue = new TaskQueue(redis, "q");
         MailTask task = task("t2", Instant.now(), List.of(), "bob@example.org");
