@@ -30,8 +30,24 @@ public final class TaskEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where events go besides the task's history: webhook jobs, as (list, entry) pairs pushed with the record. */
+    @FunctionalInterface
     public interface Outbox {
-        Outbox NONE = (event, at, data) -> List.of();
+        Outbox NONE = new Outbox() {
+            @Override
+            public boolean wants(String event) {
+                return false;
+            }
+
+            @Override
+            public List<String[]> pushes(String event, Instant at, Map<String, Object> data) {
+                return List.of();
+            }
+        };
+
+        /** Whether this event is told at all (when not, what a receiver would be told is not even built). */
+        default boolean wants(String event) {
+            return true;
+        }
 
         /** The list/entry pairs to push for this event; {@code data} holds what a receiver is told. */
         List<String[]> pushes(String event, Instant at, Map<String, Object> data);
@@ -104,6 +120,9 @@ public final class TaskEvents {
             }
         });
         List<String> pairs = new ArrayList<>(List.of("+event", numbers(json)));
+        if (!outbox.wants(event)) {
+            return pairs;
+        }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("task_id", task == null ? "%ID%" : task.taskId());
         data.put("status", status);

@@ -11,6 +11,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.message.MailTask;
+import org.camelmailer.message.Timestamps;
 import org.camelmailer.queue.TaskQueue;
 import org.camelmailer.queue.TaskRecords;
 
@@ -235,7 +236,7 @@ public final class TaskStatusStore implements TaskRecords {
         List<String> fields = new ArrayList<>(List.of("task_id", task.taskId(), "status", status, "attempts", "0",
                 "enhanced", "false", "created_at", task.createdAt(), "updated_at", at.toString(), "error", "",
                 "recipients", Integer.toString(task.recipients().size()),
-                "created_ms", Long.toString(Instant.parse(task.createdAt()).toEpochMilli())));
+                "created_ms", Long.toString(Timestamps.epochMillis(task.createdAt()))));
         try {
             if (!task.tags().isEmpty()) {
                 fields.addAll(List.of("tags", JSON.writeValueAsString(task.tags())));
