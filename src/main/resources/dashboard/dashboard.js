@@ -244,15 +244,30 @@
 
   let refreshing = null;
   let again = false;
+  let refreshFailed = false;
 
-  /** Everything again, one refresh at a time (one asked for meanwhile runs next); a failure is shown. */
+  /**
+   * Everything again, one refresh at a time (one asked for meanwhile runs next), while connected. A failure is shown
+   * until a refresh succeeds (an action's failure stays until the next action).
+   */
   function refresh() {
+    if (!timer) {
+      return;
+    }
     if (refreshing) {
       again = true;
       return;
     }
     refreshing = Promise.all([overview(), tasks(), taskDetail(), deadLetters(), suppressions(), routes()])
-      .catch(failed)
+      .then(() => {
+        if (refreshFailed) {
+          refreshFailed = false;
+          notice('', false);
+        }
+      }, (e) => {
+        refreshFailed = true;
+        failed(e);
+      })
       .finally(() => {
         refreshing = null;
         if (again) {
@@ -264,8 +279,8 @@
 
   function start() {
     $('panels').hidden = false;
-    refresh();
     timer = setInterval(refresh, REFRESH_MS);
+    refresh();
   }
 
   function stop() {

@@ -18,6 +18,7 @@ import org.camelmailer.support.ChromiumPage;
 import org.camelmailer.support.FaultySmtpServer;
 import org.camelmailer.support.HeadlessChromium;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.RawHttp;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -89,7 +90,8 @@ class DashboardTest {
     void should_load_at_once_without_a_console_line_when_no_key_is_set() throws Exception {
         try (ChromiumPage page = browser(); RunningMailer open = RunningMailer.onOwnRedis(Map.of())) {
             page.navigate(open.uri("/dashboard").toString());
-            waitFor(page, "document.querySelectorAll('#route-rows tr').length > 0");
+            waitFor(page, "document.querySelectorAll('#route-rows tr').length > 0"
+                    + " && document.querySelectorAll('#queues div').length > 0");
             assertThat(page.evaluate("document.getElementById('key-form').hidden").asBoolean()).isTrue();
             assertThat(page.problems()).isEmpty();
         }
@@ -253,6 +255,16 @@ class DashboardTest {
     }
 
     @Test
+    void should_keep_the_host_check_and_cors_for_the_page() {
+        int port = mailer.uri("/").getPort();
+        assertThat(RawHttp.send(port, "GET", "/dashboard", "evil.example:" + port, null).status()).isEqualTo(421);
+        HttpResponse<String> foreign = mailer.send(HttpRequest.newBuilder(mailer.uri("/dashboard/dashboard.js"))
+                .header("Origin", "http://evil.example").GET().build());
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).doesNotContain("apiKey");
+    }
+
+    @Test
     void should_refuse_the_new_admin_endpoints_without_the_key() {
         for (String[] call : new String[][] {{"GET", "/admin/overview"}, {"GET", "/admin/routes"},
                 {"POST", "/admin/routes/worker-take-task/suspend"}, {"POST", "/admin/routes/worker-take-task/resume"}}) {
@@ -316,7 +328,8 @@ class DashboardTest {
     static void connect(ChromiumPage page) {
         page.type("#key", KEY);
         page.click("#key-form button");
-        waitFor(page, "document.querySelectorAll('#route-rows tr').length > 0");
+        waitFor(page, "document.querySelectorAll('#route-rows tr').length > 0"
+                + " && document.querySelectorAll('#queues div').length > 0");
     }
 
     static void openTask(ChromiumPage page, String id) {
