@@ -265,7 +265,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiKeyGuard", apiKeyGuard());
         DeadLetters deadLetters = new DeadLetters(redis, statuses, Queues.ALL);
         registry.bind("adminApi", new AdminApi(deadLetters, new WebhookDeadLetters(redis)));
-        // GET /dashboard's own numbers and the route controller's suspend/resume, under /admin
+        // GET /dashboard's own numbers and the route controller's suspend/resume, under /admin (queues: Queues.ALL,
+        // plain then enhance)
         registry.bind("overview", new Overview(queues.get(0), queues.get(1), webhookQueue, deadLetters, statuses,
                 metrics));
         registry.bind("routeControl", new RouteControl(context));
