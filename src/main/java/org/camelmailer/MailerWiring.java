@@ -37,6 +37,9 @@ import org.camelmailer.api.BatchAdmission;
 import org.camelmailer.api.MessagePolicy;
 import org.camelmailer.api.MessageValidator;
 import org.camelmailer.content.AttachmentStore;
+import org.camelmailer.dashboard.DashboardPage;
+import org.camelmailer.dashboard.Overview;
+import org.camelmailer.dashboard.RouteControl;
 import org.camelmailer.content.LargeMessageGate;
 import org.camelmailer.api.RateLimiter;
 import org.camelmailer.api.TaskAdmission;
@@ -219,8 +222,9 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                         .toList();
             }
         });
-        MailerMetrics metrics = metrics(registry, Queues.ALL.stream().map(key -> new TaskQueue(redis, key)).toList(),
-                new TaskQueue(redis, WebhookJobs.QUEUE));
+        List<TaskQueue> queues = Queues.ALL.stream().map(key -> new TaskQueue(redis, key)).toList();
+        TaskQueue webhookQueue = new TaskQueue(redis, WebhookJobs.QUEUE);
+        MailerMetrics metrics = metrics(registry, queues, webhookQueue);
         registry.bind("redisHealthCheck", new RedisHealthCheck(redis));
         // paused deliveries (a refused login, TLS that cannot work): the taking routes wait, readiness says why
         SmtpCircuit circuit = new SmtpCircuit(settings.getDuration(Setting.SMTP_PAUSE_ON_REFUSAL));
@@ -272,8 +276,13 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         // DELETE and PATCH /message/{task_id}: cancel or move a task still waiting
         registry.bind("taskChanges", new org.camelmailer.api.TaskChanges(statuses, attachments));
         registry.bind("apiKeyGuard", apiKeyGuard());
-        registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL),
-                new WebhookDeadLetters(redis)));
+        DeadLetters deadLetters = new DeadLetters(redis, statuses, Queues.ALL);
+        registry.bind("adminApi", new AdminApi(deadLetters, new WebhookDeadLetters(redis)));
+        // GET /dashboard's own numbers and the route controller's suspend/resume, under /admin (queues: Queues.ALL,
+        // plain then enhance)
+        registry.bind("overview", new Overview(queues.get(0), queues.get(1), webhookQueue, deadLetters, statuses,
+                metrics));
+        registry.bind("routeControl", new RouteControl(context));
         registry.bind("suppressionList", suppressions);
         registry.bind("suppressionsApi", new SuppressionsApi(suppressions));
         registry.bind("hardBounces", new HardBounces(suppressions, redactor));
@@ -308,7 +317,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
                 AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)),
                 settings.getInt(Setting.MAILER_MAX_BODY_SIZE), largeRequests);
         // Swagger UI at /docs on the description the rest DSL gives at /openapi.json
-        ApiDocs.install(CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class));
+        VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
+        ApiDocs.install(router);
+        if (role().serves()) {
+            // the operators' page at /dashboard, on the /admin endpoints (which a worker-only process has not)
+            DashboardPage.install(router, settings.isSet(Setting.MAILER_API_KEY));
+        }
         try {
             // one HTTP event loop per core, not Camel's single one
             HttpAcceptors.spread(context, Runtime.getRuntime().availableProcessors());

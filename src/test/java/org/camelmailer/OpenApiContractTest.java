@@ -67,7 +67,8 @@ class OpenApiContractTest {
         assertThat(documented).isEqualTo(declared)
                 .contains("api-post-message", "api-get-task-status", "api-post-batch", "api-get-templates",
                         "api-delete-task", "api-patch-task",
-                        "admin-get-dead-letters", "admin-post-redrive-all", "admin-post-redrive-one");
+                        "admin-get-dead-letters", "admin-post-redrive-all", "admin-post-redrive-one",
+                        "admin-get-overview", "admin-get-routes", "admin-post-route-suspend", "admin-post-route-resume");
     }
 
     @Test
@@ -208,6 +209,42 @@ class OpenApiContractTest {
                 .withHeader("X-API-Key", KEY));
         assertThat(none.response.statusCode()).isEqualTo(404);
         assertValid(none);
+    }
+
+    @Test
+    void should_match_the_dashboard_answers() {
+        assertValid(call(SimpleRequest.Builder.get("/admin/overview").withHeader("X-API-Key", KEY)));
+        assertValid(call(SimpleRequest.Builder.get("/admin/routes").withHeader("X-API-Key", KEY)));
+        try {
+            assertValid(call(SimpleRequest.Builder.post("/admin/routes/worker-take-task/suspend")
+                    .withHeader("X-API-Key", KEY)));
+        } finally {
+            assertValid(call(SimpleRequest.Builder.post("/admin/routes/worker-take-task/resume")
+                    .withHeader("X-API-Key", KEY)));
+        }
+        Exchange unknown = call(SimpleRequest.Builder.post("/admin/routes/no-such-route/suspend").withHeader("X-API-Key", KEY));
+        assertThat(unknown.response.statusCode()).isEqualTo(404);
+        assertValid(unknown);
+        Exchange refused = call(SimpleRequest.Builder.post("/admin/routes/api-accept-message/suspend")
+                .withHeader("X-API-Key", KEY));
+        assertThat(refused.response.statusCode()).isEqualTo(409);
+        assertValid(refused);
+        Exchange noKey = call(SimpleRequest.Builder.get("/admin/overview"));
+        assertThat(noKey.response.statusCode()).isEqualTo(401);
+        assertValidResponse(noKey, 401);
+        // the schemas hold: an overview without its numbers, a minute count that is no number, a route without state
+        assertThat(responseReport("/admin/overview", Request.Method.GET, 200, "{\"status\":\"ok\"}").hasErrors()).isTrue();
+        String overview = okBody(call(SimpleRequest.Builder.get("/admin/overview").withHeader("X-API-Key", KEY)));
+        assertThat(responseReport("/admin/overview", Request.Method.GET, 200,
+                overview.replaceFirst("\"sent\":\\[\\d+", "\"sent\":[\"x\"")).hasErrors()).isTrue();
+        assertThat(responseReport("/admin/routes", Request.Method.GET, 200,
+                "{\"status\":\"ok\",\"routes\":[{\"route_id\":\"r\",\"from\":\"direct://r\",\"suspendable\":false,"
+                        + "\"exchanges_total\":null,\"exchanges_failed\":null,\"exchanges_inflight\":null}]}").hasErrors()).isTrue();
+    }
+
+    private static String okBody(Exchange e) {
+        assertThat(e.response.statusCode()).isEqualTo(200);
+        return e.response.body();
     }
 
     @Test

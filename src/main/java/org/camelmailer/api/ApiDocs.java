@@ -3,12 +3,9 @@ package org.camelmailer.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -29,18 +26,12 @@ public final class ApiDocs {
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8",
-            "js", "text/javascript; charset=utf-8",
-            "css", "text/css; charset=utf-8",
-            "png", "image/png");
-
     /** The webjar's files served under /docs/ (the rest of it is not needed by the page). */
     private static final Set<String> WEBJAR_FILES = Set.of("swagger-ui.css", "swagger-ui-bundle.js",
             "swagger-ui-standalone-preset.js", "favicon-32x32.png", "favicon-16x16.png");
 
     private final String webjar;
-    private final Map<String, Buffer> cache = new ConcurrentHashMap<>();
+    private final StaticFiles files = new StaticFiles(CSP);
 
     private ApiDocs(String webjar) {
         this.webjar = webjar;
@@ -50,10 +41,10 @@ public final class ApiDocs {
     public static void install(Router router) {
         OneOfSchemas.install();
         ApiDocs docs = new ApiDocs("META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/");
-        router.route(HttpMethod.GET, PATH).handler(ctx -> docs.serve(ctx, "docs/index.html", "html"));
-        router.route(HttpMethod.GET, PATH + "/").handler(ctx -> docs.serve(ctx, "docs/index.html", "html"));
+        router.route(HttpMethod.GET, PATH).handler(ctx -> docs.files.serve(ctx, "docs/index.html"));
+        router.route(HttpMethod.GET, PATH + "/").handler(ctx -> docs.files.serve(ctx, "docs/index.html"));
         router.route(HttpMethod.GET, PATH + "/swagger-initializer.js")
-                .handler(ctx -> docs.serve(ctx, "docs/swagger-initializer.js", "js"));
+                .handler(ctx -> docs.files.serve(ctx, "docs/swagger-initializer.js"));
         router.route(HttpMethod.GET, PATH + "/:file").handler(docs::webjarFile);
     }
 
@@ -63,27 +54,7 @@ public final class ApiDocs {
             ctx.next();
             return;
         }
-        serve(ctx, webjar + file, file.substring(file.lastIndexOf('.') + 1));
-    }
-
-    private void serve(RoutingContext ctx, String resource, String extension) {
-        Buffer body = cache.computeIfAbsent(resource, ApiDocs::read);
-        ctx.response().putHeader("Content-Type", TYPES.get(extension))
-                .putHeader("Content-Security-Policy", CSP)
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Cache-Control", "no-cache")
-                .end(body);
-    }
-
-    private static Buffer read(String resource) {
-        try (InputStream in = ApiDocs.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("not on the class path: " + resource);
-            }
-            return Buffer.buffer(in.readAllBytes());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        files.serve(ctx, webjar + file);
     }
 
     /** The webjar's version, from its Maven metadata: the folder its files are in. */

@@ -124,7 +124,7 @@ public final class ApiResponses {
         return root == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + root;
     }
 
-    static Map<String, Object> body(String status, String message) {
+    public static Map<String, Object> body(String status, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("message", message);
@@ -132,7 +132,7 @@ public final class ApiResponses {
     }
 
     /** The request's headers are dropped first, so none is echoed back. */
-    static void respond(Message out, int status, Map<String, Object> body) {
+    public static void respond(Message out, int status, Map<String, Object> body) {
         out.removeHeaders("*");
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
@@ -146,7 +146,7 @@ public final class ApiResponses {
     }
 
     /** An id echoed in an error is cut short and stripped of anything that is not an id character. */
-    static String safeId(String id) {
+    public static String safeId(String id) {
         if (id == null) {
             return "";
         }

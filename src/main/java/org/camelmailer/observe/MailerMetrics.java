@@ -1,5 +1,8 @@
 package org.camelmailer.observe;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -102,6 +105,19 @@ public final class MailerMetrics {
     public void webhook(String outcome) {
         Counter.builder("mailer.webhooks.deliveries").tag("outcome", outcome)
                 .description("webhook attempts by outcome").register(registry).increment();
+    }
+
+    /**
+     * What the counters named {@code name} (mailer.gemini.calls, mailer.webhooks.deliveries) counted in this process
+     * since it started, summed by the value of their tag {@code tag}; {@code known} values are there even at 0.
+     */
+    public Map<String, Long> counts(String name, String tag, List<String> known) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        known.forEach(value -> counts.put(value, 0L));
+        for (Counter counter : registry.find(name).counters()) {
+            counts.merge(counter.getId().getTag(tag), (long) counter.count(), Long::sum);
+        }
+        return counts;
     }
 
     /** A gauge read at each scrape; NaN while its source (Redis) does not answer. */

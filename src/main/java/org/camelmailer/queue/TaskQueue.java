@@ -383,9 +383,19 @@ public final class TaskQueue {
 
     /** Tasks waiting: ready plus scheduled for a retry (not those being worked on). */
     public long depth() {
+        return ready() + delayed();
+    }
+
+    /** Entries ready to be claimed now. */
+    public long ready() {
         Long size = redis.opsForList().size(ready);
+        return size == null ? 0 : size;
+    }
+
+    /** Entries waiting for their time in {@code <key>:delayed}: retries and scheduled tasks. */
+    public long delayed() {
         Long waiting = redis.opsForZSet().zCard(delayed);
-        return (size == null ? 0 : size) + (waiting == null ? 0 : waiting);
+        return waiting == null ? 0 : waiting;
     }
 
     public long inflight() {

@@ -457,6 +457,37 @@ public final class TaskStatusStore implements TaskRecords {
         return events;
     }
 
+    /** How many tasks have {@code status} now, among those created within the TTL (the search index's window). */
+    public long count(String status) {
+        Long n = redis.opsForZSet().count(TaskEvents.statusSet(status), System.currentTimeMillis() - ttl.toMillis(),
+                Double.POSITIVE_INFINITY);
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * For each of {@code statuses}, how many tasks that have it now were created in each of the {@code minutes}
+     * minutes from {@code fromMs}: one ZCOUNT of the status' index per minute, all in one pipeline. The index is
+     * scored by creation time, so a task counts in the minute it was created, whenever it reached the status.
+     */
+    public Map<String, List<Long>> perMinute(List<String> statuses, long fromMs, int minutes) {
+        List<Object> counts = redis.executePipelined((RedisCallback<Object>) c -> {
+            for (String status : statuses) {
+                byte[] set = TaskEvents.statusSet(status).getBytes(StandardCharsets.UTF_8);
+                for (int i = 0; i < minutes; i++) {
+                    long start = fromMs + i * 60_000L;
+                    c.zSetCommands().zCount(set, start, start + 59_999);
+                }
+            }
+            return null;
+        });
+        Map<String, List<Long>> perStatus = new LinkedHashMap<>();
+        for (int s = 0; s < statuses.size(); s++) {
+            perStatus.put(statuses.get(s), counts.subList(s * minutes, (s + 1) * minutes).stream()
+                    .map(n -> n == null ? 0L : ((Number) n).longValue()).toList());
+        }
+        return perStatus;
+    }
+
     /** What GET /messages asks for; null fields do not filter. Times in epoch ms, inclusive. */
     public record Query(String status, String tag, String recipient, Long since, Long until, int limit, String cursor) {
     }

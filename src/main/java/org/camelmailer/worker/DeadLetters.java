@@ -72,6 +72,12 @@ public final class DeadLetters {
         return redriven;
     }
 
+    /** How many dead letters there are (one LLEN). */
+    public long count() {
+        Long n = redis.opsForList().size(TaskLifecycle.DEAD_LETTERS);
+        return n == null ? 0 : n;
+    }
+
     private List<String> records() {
         List<String> all = redis.opsForList().range(TaskLifecycle.DEAD_LETTERS, 0, -1);
         return all == null ? List.of() : all;

@@ -208,6 +208,35 @@ class TaskStatusStoreTest {
     }
 
     @Test
+    void should_count_the_tasks_sent_and_failed_per_minute_of_their_creation() {
+        long minute = System.currentTimeMillis() / 60_000 * 60_000;
+        long from = minute - 2 * 60_000;
+        sent("a", from);
+        sent("b", from + 59_999);
+        sent("c", minute + 5);
+        sent("before", from - 1);
+        store.queued(created("waiting", from + 61_000));
+
+        Map<String, List<Long>> counts = store.perMinute(List.of(TaskStatusStore.SENT, TaskStatusStore.FAILED), from, 3);
+
+        assertThat(counts.get(TaskStatusStore.SENT)).containsExactly(2L, 0L, 1L);
+        assertThat(counts.get(TaskStatusStore.FAILED)).containsExactly(0L, 0L, 0L);
+        assertThat(store.count(TaskStatusStore.SENT)).isEqualTo(4);
+        assertThat(store.count(TaskStatusStore.QUEUED)).isEqualTo(1);
+    }
+
+    private static MailTask created(String id, long createdMs) {
+        return new MailTask(id, "alice@example.com", "Réunion", "Bonjour", false, 0,
+                Instant.ofEpochMilli(createdMs).toString());
+    }
+
+    private void sent(String id, long createdMs) {
+        MailTask task = created(id, createdMs);
+        store.queued(task);
+        store.sent(task, 1, false, null, "<" + id + "@example.org>", "250 ok");
+    }
+
+    @Test
     void should_delete_a_record() {
         store.queued(task("t1"));
 

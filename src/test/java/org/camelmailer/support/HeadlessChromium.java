@@ -51,6 +51,14 @@ public final class HeadlessChromium {
         }
     }
 
+    /** Chromium headless on a fresh {@code profile}, with what a test run needs off: add a mode and a URL. */
+    static List<String> command(Path profile) {
+        return new java.util.ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox",
+                "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile));
+    }
+
     /** {@link #dumpDom}, with Chromium's log (the page's console lines among it). */
     public static Page load(String url, Duration timeout) {
         return load(url, timeout, List.of());
@@ -60,10 +68,8 @@ public final class HeadlessChromium {
         try {
             Path profile = TempDirs.create("chromium-profile");
             Path stderr = profile.resolve("chromium.log");
-            List<String> command = new java.util.ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox",
-                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    "--user-data-dir=" + profile, "--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0"));
+            List<String> command = command(profile);
+            command.addAll(List.of("--virtual-time-budget=15000", "--enable-logging=stderr", "--v=0"));
             if (!names.isEmpty()) {
                 command.add("--host-resolver-rules=" + String.join(", ",
                         names.stream().map(n -> "MAP " + n + " 127.0.0.1").toList()));
@@ -101,7 +107,7 @@ public final class HeadlessChromium {
     }
 
     /** The process this class started and its own children (renderer, GPU, zygote), nothing else. */
-    private static void kill(Process chromium) throws InterruptedException {
+    static void kill(Process chromium) throws InterruptedException {
         chromium.descendants().forEach(ProcessHandle::destroyForcibly);
         chromium.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
