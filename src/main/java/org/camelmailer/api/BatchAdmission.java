@@ -18,8 +18,6 @@ import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.status.TaskStatusStore;
 import org.camelmailer.suppress.SuppressionList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.SessionCallback;
@@ -36,28 +34,26 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  */
 public final class BatchAdmission {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BatchAdmission.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String PENDING = "pending";
 
     private final StringRedisTemplate redis;
+    private final IdempotencyKeys keys;
     private final TaskStatusStore statuses;
     private final AttachmentStore attachments;
     private final SuppressionList suppressions;
     private final String plainQueue;
     private final String enhanceQueue;
-    private final Duration ttl;
 
     /** {@code enhanceQueue}: null when Gemini is not configured (every task then goes to the plain queue). */
     public BatchAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
                           SuppressionList suppressions, String plainQueue, String enhanceQueue, Duration ttl) {
         this.redis = redis;
+        this.keys = new IdempotencyKeys(redis, ttl, IdempotencyKeys.PENDING_WINDOW);
         this.statuses = statuses;
         this.attachments = attachments;
         this.suppressions = suppressions;
         this.plainQueue = plainQueue;
         this.enhanceQueue = enhanceQueue;
-        this.ttl = ttl;
     }
 
     /** The batch's answer: one result per item, in order, and whether it replays an earlier batch's. */
@@ -67,17 +63,13 @@ public final class BatchAdmission {
     /** The route's step: queues the batch's valid tasks, or replays the answer given to the same batch and key. */
     public Admitted admit(@Variable("batch") Batch batch, @Header(TaskAdmission.IDEMPOTENCY_HEADER) String key)
             throws JsonProcessingException {
-        String redisKey = null;
+        String redisKey = IdempotencyKeys.redisKey("batch:", key);
         String fingerprint = null;
-        if (key != null && !key.isBlank()) {
-            if (key.length() > 255) {
-                throw new InvalidRequestException("L'en-tête Idempotency-Key dépasse 255 caractères.");
-            }
-            redisKey = "mailer:idem:batch:" + TaskAdmission.sha256(key);
+        if (redisKey != null) {
             fingerprint = fingerprint(batch);
-            Admitted earlier = replay(redisKey, fingerprint);
+            String earlier = keys.claim(redisKey, fingerprint, "-");
             if (earlier != null) {
-                return earlier;
+                return new Admitted(JSON.readValue(earlier, new TypeReference<>() { }), 0, true);
             }
         }
         // the suppression list, for every recipient of the batch in one round trip
@@ -120,7 +112,7 @@ public final class BatchAdmission {
             throw e;
         }
         if (redisKey != null) {
-            confirm(redisKey, fingerprint, results);
+            keys.confirm(redisKey, fingerprint, JSON.writeValueAsString(results));
         }
         return new Admitted(results, tasks.size(), false);
     }
@@ -175,44 +167,9 @@ public final class BatchAdmission {
                 statuses.delete(task.taskId());
                 attachments.delete(task.taskId());
             }
-            if (redisKey != null) {
-                redis.delete(redisKey);
-            }
+            keys.release(redisKey);
         } catch (RuntimeException e) {
             // Redis is down: the records expire with their TTL
-        }
-    }
-
-    /** Null for a fresh key (now claimed as pending); the earlier answer for the same batch; 409 or 422 otherwise. */
-    private Admitted replay(String redisKey, String fingerprint) throws JsonProcessingException {
-        Boolean fresh = redis.opsForValue().setIfAbsent(redisKey, fingerprint + " " + PENDING,
-                TaskAdmission.PENDING_WINDOW);
-        if (Boolean.TRUE.equals(fresh)) {
-            return null;
-        }
-        String earlier = redis.opsForValue().get(redisKey);
-        if (earlier == null) {
-            redis.opsForValue().set(redisKey, fingerprint + " " + PENDING, TaskAdmission.PENDING_WINDOW);
-            return null;
-        }
-        int space = earlier.indexOf(' ');
-        if (space < 0 || !earlier.substring(0, space).equals(fingerprint)) {
-            throw new InvalidRequestException(422, "Cette Idempotency-Key a déjà servi pour une autre demande.");
-        }
-        String rest = earlier.substring(space + 1);
-        if (PENDING.equals(rest)) {
-            throw new InvalidRequestException(409,
-                    "Une demande avec cette Idempotency-Key est en cours de mise en file d'attente : réessayez.", 1);
-        }
-        return new Admitted(JSON.readValue(rest, new TypeReference<>() { }), 0, true);
-    }
-
-    private void confirm(String redisKey, String fingerprint, List<Map<String, Object>> results) {
-        try {
-            redis.opsForValue().set(redisKey, fingerprint + " " + JSON.writeValueAsString(results), ttl);
-        } catch (RuntimeException | JsonProcessingException e) {
-            LOG.warn("a batch is queued but its Idempotency-Key could not be confirmed ({}): a retry with the key "
-                    + "within {} gets 409", e.getMessage(), TaskAdmission.PENDING_WINDOW);
         }
     }
 
@@ -223,6 +180,6 @@ public final class BatchAdmission {
             all.append(item.task() != null ? JSON.writeValueAsString(item.task().withIdentity(null, null))
                     : "refused " + item.refusal().getMessage()).append('\n');
         }
-        return TaskAdmission.sha256(all.toString());
+        return IdempotencyKeys.sha256(all.toString());
     }
 }

@@ -1,10 +1,6 @@
 package org.camelmailer.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,8 +12,6 @@ import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.suppress.SuppressionList;
 import org.camelmailer.status.TaskStatusStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
@@ -25,24 +19,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * answers the same task id and queues nothing new) and writes the "queued" status record. If the push then
  * fails, {@link #undo} removes both, so a client retry starts clean and nothing is half queued.
  * <p>
- * A key is claimed as pending until {@link #confirm} records that its task is in the queue: a second request
- * with the key meanwhile gets 409 and a Retry-After, not a 202 for a task that may never be stored. A pending
- * claim whose request died expires after {@link #PENDING_WINDOW}.
+ * A key is claimed as pending until {@link #confirm} records that its task is in the queue (see
+ * {@link IdempotencyKeys}): a second request with the key meanwhile gets 409 and a Retry-After, not a 202 for a task
+ * that may never be stored.
  */
 public final class TaskAdmission {
 
-    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
-    private static final Logger LOG = LoggerFactory.getLogger(TaskAdmission.class);
-    private static final int MAX_KEY_LENGTH = 255;
-    /** Longer than any admit-to-push (Redis answers within 2 s or the request fails and undoes its claim). */
-    public static final Duration PENDING_WINDOW = Duration.ofSeconds(30);
-    private static final String PENDING = " pending";
+    public static final String IDEMPOTENCY_HEADER = IdempotencyKeys.HEADER;
 
-    private final StringRedisTemplate redis;
+    private final IdempotencyKeys keys;
     private final TaskStatusStore statuses;
     private final AttachmentStore attachments;
-    private final Duration ttl;
-    private final Duration pendingWindow;
     private final String plainQueue;
     private final String enhanceQueue;
     private final ObjectMapper json = new ObjectMapper();
@@ -50,13 +37,13 @@ public final class TaskAdmission {
     /** Tasks to the queue {@code mailer:queue}, as without Gemini: for tests. */
     public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
                          Duration ttl) {
-        this(redis, statuses, attachments, ttl, PENDING_WINDOW, "mailer:queue", null);
+        this(redis, statuses, attachments, ttl, IdempotencyKeys.PENDING_WINDOW, "mailer:queue", null);
     }
 
     /** {@code enhanceQueue}: null when Gemini is not configured (every task then goes to {@code plainQueue}). */
     public TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
                          Duration ttl, String plainQueue, String enhanceQueue) {
-        this(redis, statuses, attachments, ttl, PENDING_WINDOW, plainQueue, enhanceQueue);
+        this(redis, statuses, attachments, ttl, IdempotencyKeys.PENDING_WINDOW, plainQueue, enhanceQueue);
     }
 
     TaskAdmission(StringRedisTemplate redis, TaskStatusStore statuses, AttachmentStore attachments,
@@ -69,11 +56,9 @@ public final class TaskAdmission {
                   String enhanceQueue) {
         this.plainQueue = plainQueue;
         this.enhanceQueue = enhanceQueue;
-        this.redis = redis;
+        this.keys = new IdempotencyKeys(redis, ttl, pendingWindow);
         this.statuses = statuses;
         this.attachments = attachments;
-        this.ttl = ttl;
-        this.pendingWindow = pendingWindow;
     }
 
     /**
@@ -114,21 +99,13 @@ public final class TaskAdmission {
      */
     public Admission admit(@Variable("task") MailTask task, @Header(IDEMPOTENCY_HEADER) String key)
             throws JsonProcessingException {
-        String redisKey = null;
+        String redisKey = IdempotencyKeys.redisKey("", key);
         String claim = null;
-        if (key != null && !key.isBlank()) {
-            if (key.length() > MAX_KEY_LENGTH) {
-                throw new InvalidRequestException("L'en-tête Idempotency-Key dépasse " + MAX_KEY_LENGTH + " caractères.");
-            }
-            redisKey = "mailer:idem:" + sha256(key);
-            claim = task.taskId() + " " + fingerprint(task);
-            Boolean fresh = redis.opsForValue().setIfAbsent(redisKey, claim + PENDING, pendingWindow);
-            if (!Boolean.TRUE.equals(fresh)) {
-                String earlier = redis.opsForValue().get(redisKey);
-                if (earlier != null) {
-                    return replay(task, earlier, fingerprint(task));
-                }
-                redis.opsForValue().set(redisKey, claim + PENDING, pendingWindow);
+        if (redisKey != null) {
+            claim = fingerprint(task);
+            String earlier = keys.claim(redisKey, claim, task.taskId());
+            if (earlier != null) {
+                return new Admission(earlier, task.enhanceContent(), true, null, null, null, null, due(task));
             }
         }
         Admission admission = new Admission(task.taskId(), task.enhanceContent(), false, null, redisKey, claim);
@@ -174,36 +151,10 @@ public final class TaskAdmission {
         return kept;
     }
 
-    /** {@code earlier} is "task-id fingerprint", followed by " pending" until its task is in the queue. */
-    private static Admission replay(MailTask task, String earlier, String fingerprint) {
-        boolean pending = earlier.endsWith(PENDING);
-        String confirmed = pending ? earlier.substring(0, earlier.length() - PENDING.length()) : earlier;
-        int space = confirmed.indexOf(' ');
-        if (!confirmed.substring(space + 1).equals(fingerprint)) {
-            throw new InvalidRequestException(422,
-                    "Cette Idempotency-Key a déjà servi pour une autre demande.");
-        }
-        if (pending) {
-            throw new InvalidRequestException(409,
-                    "Une demande avec cette Idempotency-Key est en cours de mise en file d'attente : réessayez.", 1);
-        }
-        return new Admission(confirmed.substring(0, space), task.enhanceContent(), true, null, null, null, null,
-                due(task));
-    }
-
-    /**
-     * After the push: the Idempotency-Key, if any, now answers replays with this task, for the status TTL. Redis
-     * failing here does not fail the request (its task is queued): the pending claim then expires on its own.
-     */
+    /** After the push: the Idempotency-Key, if any, now answers replays with this task (see IdempotencyKeys). */
     public void confirm(@Variable("admission") Admission admission) {
-        if (admission.idempotencyKey() == null) {
-            return;
-        }
-        try {
-            redis.opsForValue().set(admission.idempotencyKey(), admission.idempotencyClaim(), ttl);
-        } catch (RuntimeException e) {
-            LOG.warn("task {} is queued but its Idempotency-Key could not be confirmed ({}): a retry with the key "
-                    + "within {} gets 409", admission.taskId(), e.getMessage(), pendingWindow);
+        if (admission.idempotencyKey() != null) {
+            keys.confirm(admission.idempotencyKey(), admission.idempotencyClaim(), admission.taskId());
         }
     }
 
@@ -215,9 +166,7 @@ public final class TaskAdmission {
         try {
             statuses.delete(admission.taskId());
             attachments.delete(admission.taskId());
-            if (admission.idempotencyKey() != null) {
-                redis.delete(admission.idempotencyKey());
-            }
+            keys.release(admission.idempotencyKey());
         } catch (RuntimeException e) {
             // Redis is down: the orphan status record (for an id no client ever got) expires with its TTL
         }
@@ -225,15 +174,6 @@ public final class TaskAdmission {
 
     /** What the request asked for: the task but its id and time (attachments with their content). */
     private String fingerprint(MailTask t) throws JsonProcessingException {
-        return sha256(json.writeValueAsString(t.withIdentity(null, null)));
-    }
-
-    static String sha256(String s) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return IdempotencyKeys.sha256(json.writeValueAsString(t.withIdentity(null, null)));
     }
 }
