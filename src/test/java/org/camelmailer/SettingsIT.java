@@ -73,6 +73,15 @@ class SettingsIT {
             "MAILER_HTTP_HOST | no-such-host.invalid | cannot be resolved",
             "GEMINI_TEMPERATURE | 3 | must be a number from 0 to 2",
             "GEMINI_MAX_OUTPUT_TOKENS | 0 | must be a whole number from 1 to 65536",
+            "MAILER_MAX_SCHEDULE_AHEAD | 0 | must be at least 1 s",
+            "MAILER_WEBHOOK_TIMEOUT | 50ms | must be at least 100 ms",
+            "MAILER_WEBHOOK_MAX_AGE | 0 | must be at least 1 s",
+            "MAILER_WEBHOOK_CONCURRENCY | 0 | must be a whole number from 1 to 1000",
+            "MAILER_WEBHOOK_EVENTS | opened | 'opened' is not an event",
+            "MAILER_LARGE_MESSAGES | 0 | must be a whole number from 1 to 1000",
+            "MAILER_BATCH_MAX | 0 | must be a whole number from 1 to 100000",
+            "MAILER_MAX_RECIPIENTS | 0 | must be a whole number from 1 to 10000",
+            "MAILER_MAX_MESSAGE_SIZE | 10 | must be a whole number from 1024",
     })
     void should_refuse_a_setting_that_makes_no_sense_with_exit_2_naming_it(String name, String value, String problem)
             throws Exception {
@@ -154,6 +163,36 @@ class SettingsIT {
                 mailer.kill();
             }
         }
+    }
+
+    /** Two hours written each way the README documents: a send_at within them is scheduled, one past them is a 400. */
+    @ParameterizedTest(name = "MAILER_MAX_SCHEDULE_AHEAD={0}")
+    @CsvSource({"7200", "120m", "2h"})
+    void should_read_max_schedule_ahead_the_same_in_every_documented_form(String ahead) throws Exception {
+        try (RedisServerProcess redis = new RedisServerProcess()) {
+            int port = FreePort.find();
+            Map<String, String> env = Map.of("REDIS_URL", redis.url(), "MAILER_HTTP_PORT", Integer.toString(port),
+                    "MAILER_MAX_SCHEDULE_AHEAD", ahead, "MAILER_ROLE", "api");
+            try (MailerProcess mailer = MailerProcess.start(MailerProcess.workingDirectory(), env)) {
+                HttpClient http = HttpClient.newHttpClient();
+                long now = System.currentTimeMillis() / 1000;
+                HttpResponse<String> within = postScheduled(http, port, now + 3600 * 2 - 60);
+                HttpResponse<String> past = postScheduled(http, port, now + 3600 * 2 + 60);
+
+                assertThat(within.statusCode()).as(within.body()).isEqualTo(202);
+                assertThat(within.body()).contains("\"status\":\"scheduled\"");
+                assertThat(past.statusCode()).as(past.body()).isEqualTo(400);
+                assertThat(past.body()).contains("send_at");
+            }
+        }
+    }
+
+    private static HttpResponse<String> postScheduled(HttpClient http, int port, long sendAt) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/message"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.of(Map.of("to", List.of("later@example.org"),
+                        "subject", "plus tard", "text", "m", "send_at", sendAt)))).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
