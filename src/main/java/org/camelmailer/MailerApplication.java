@@ -8,6 +8,7 @@ import sun.misc.Signal;
 import org.camelmailer.config.ConfigurationException;
 import org.camelmailer.MailerWiring;
 import org.camelmailer.config.Settings;
+import org.camelmailer.config.WorkingFolder;
 
 /** Starts camel-mailer: settings from env, .env and application.properties; routes from routes/*.yaml and Java DSL. */
 public final class MailerApplication {
@@ -27,6 +28,7 @@ public final class MailerApplication {
         }
         Main main;
         try {
+            WorkingFolder.check(Path.of("."));
             main = create(Settings.load(Path.of("."), System.getenv()));
         } catch (ConfigurationException e) {
             exitMisconfigured(e);

@@ -93,6 +93,27 @@ class SettingsIT {
     }
 
     @Test
+    void should_stop_at_once_in_a_folder_without_routes_or_application_properties_saying_where_to_run() throws Exception {
+        Path empty = Files.createTempDirectory("mailer-empty");
+        Path noRoutes = MailerProcess.workingDirectory();
+        try (var routes = Files.list(noRoutes.resolve("routes"))) {
+            for (Path route : routes.toList()) {
+                Files.delete(route);
+            }
+        }
+
+        Run inEmpty = runToEnd(empty, Map.of());
+        Run withoutRoutes = runToEnd(noRoutes, Map.of());
+
+        assertThat(inEmpty.exit()).as(inEmpty.output()).isEqualTo(2);
+        assertThat(inEmpty.output()).contains("camel-mailer: configuration error: application.properties and "
+                + "routes/*.camel.yaml are missing in " + empty.toRealPath()).contains("run java -jar from the project folder")
+                .doesNotContain("Exception", "HTTP");
+        assertThat(withoutRoutes.exit()).as(withoutRoutes.output()).isEqualTo(2);
+        assertThat(withoutRoutes.output()).contains("routes/*.camel.yaml is missing in");
+    }
+
+    @Test
     void should_stop_a_worker_whose_prompt_file_is_missing_naming_the_file() throws Exception {
         Path dir = MailerProcess.workingDirectory();
         Files.delete(dir.resolve("prompts/enhance.txt"));
