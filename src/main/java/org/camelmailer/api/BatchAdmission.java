@@ -16,6 +16,7 @@ import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.camelmailer.content.AttachmentStore;
 import org.camelmailer.message.MailTask;
+import org.camelmailer.queue.TaskQueue;
 import org.camelmailer.status.TaskStatusStore;
 import org.camelmailer.suppress.SuppressionList;
 import org.springframework.dao.DataAccessException;
@@ -139,7 +140,7 @@ public final class BatchAdmission {
                         statuses.queued(pipeline, task, entry[1], queue, suppressed.getOrDefault(task.taskId(), List.of()));
                         Double due = TaskAdmission.due(task);
                         if (due != null) {
-                            scheduled.computeIfAbsent(queue + ":delayed", k -> new java.util.LinkedHashSet<>())
+                            scheduled.computeIfAbsent(TaskQueue.delayedKey(queue), k -> new java.util.LinkedHashSet<>())
                                     .add(org.springframework.data.redis.core.ZSetOperations.TypedTuple.of(entry[0], due));
                         } else {
                             (queue.equals(plainQueue) ? plain : enhanced).add(entry[0]);

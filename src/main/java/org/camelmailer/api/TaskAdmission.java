@@ -15,9 +15,10 @@ import org.camelmailer.status.TaskStatusStore;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
- * Admits a validated task before it is pushed onto the queue: honours {@code Idempotency-Key} (the same key
- * answers the same task id and queues nothing new) and writes the "queued" status record. If the push then
- * fails, {@link #undo} removes both, so a client retry starts clean and nothing is half queued.
+ * Admits a validated task: honours {@code Idempotency-Key} (the same key answers the same task id and queues nothing
+ * new), then writes the "queued" status record and puts the task on its queue in one Redis script, so that a record
+ * never says queued for a task that is not (a process dying in between cannot part them). If the request fails after
+ * its attachments or its key were written, {@link #undo} removes them, so a client retry starts clean.
  * <p>
  * A key is claimed as pending until {@link #confirm} records that its task is in the queue (see
  * {@link IdempotencyKeys}): a second request with the key meanwhile gets 409 and a Retry-After, not a 202 for a task
@@ -62,17 +63,11 @@ public final class TaskAdmission {
     }
 
     /**
-     * What {@link #admit} decided: the task's id (a replay's is the first request's), whether anything is to be queued,
-     * the text to push, the queue it goes to and when it is due (epoch ms: onto {@code <queue>:delayed}; null: onto the
-     * queue at once), and the Idempotency-Key record to confirm or undo (null without a key).
+     * What {@link #admit} decided: the task's id (a replay's is the first request's), whether it replays an earlier
+     * request (nothing was queued), when it is due (epoch ms, null: at once), and the Idempotency-Key record to confirm
+     * or undo (null without a key).
      */
-    public record Admission(String taskId, boolean enhance, boolean replay, String taskJson, String idempotencyKey,
-                            String idempotencyClaim, String queue, Double due) {
-
-        Admission(String taskId, boolean enhance, boolean replay, String taskJson, String idempotencyKey,
-                  String idempotencyClaim) {
-            this(taskId, enhance, replay, taskJson, idempotencyKey, idempotencyClaim, null, null);
-        }
+    public record Admission(String taskId, boolean replay, Double due, String idempotencyKey, String idempotencyClaim) {
     }
 
     /** The queue a task goes to: Gemini's when it asks for enhancement and Gemini is configured. */
@@ -94,8 +89,8 @@ public final class TaskAdmission {
 
     /**
      * Admits the validated {@code task} (the route binds the answer to variable admission): a replay of an earlier
-     * request with the same {@code Idempotency-Key} (nothing to queue, the first task's id), or the task to push, with
-     * its status record written as queued.
+     * request with the same {@code Idempotency-Key} (nothing queued, the first task's id), or the task recorded as
+     * queued (scheduled) and put on its queue (its delayed set) in one Redis script.
      */
     public Admission admit(@Variable("task") MailTask task, @Header(IDEMPOTENCY_HEADER) String key)
             throws JsonProcessingException {
@@ -105,28 +100,26 @@ public final class TaskAdmission {
             claim = fingerprint(task);
             String earlier = keys.claim(redisKey, claim, task.taskId());
             if (earlier != null) {
-                return new Admission(earlier, task.enhanceContent(), true, null, null, null, null, due(task));
+                return new Admission(earlier, true, due(task), null, null);
             }
         }
-        Admission admission = new Admission(task.taskId(), task.enhanceContent(), false, null, redisKey, claim);
+        Admission admission = new Admission(task.taskId(), false, due(task), redisKey, claim);
         try {
             // the queue entry without the attachments' content, which waits in Redis beside it
             task = attachments.save(task);
             String[] entry = entries(json, task);
             String queue = queueOf(task, plainQueue, enhanceQueue);
-            // the record, unless a recipient is on the suppression list: those are left out (event suppressed) and
-            // the rest recorded; none left: 422 naming them
+            // the record and the queue entry in one script, unless a recipient is on the suppression list: those are
+            // left out (event suppressed) and the rest admitted; none left: 422 naming them
             List<String> recipients = task.recipients();
-            List<Integer> found = statuses.queuedUnless(task, entry[1], queue, SuppressionList.KEY,
+            List<Integer> found = statuses.admitted(task, entry[0], entry[1], queue, List.of(), SuppressionList.KEY,
                     recipients.stream().map(EmailAddress::key).toList());
             if (!found.isEmpty()) {
                 List<String> suppressed = found.stream().map(recipients::get).toList();
                 task = withoutSuppressed(task, suppressed);
                 entry = entries(json, task);
-                statuses.queued(task, entry[1], queue, suppressed);
+                statuses.admitted(task, entry[0], entry[1], queue, suppressed, SuppressionList.KEY, List.of());
             }
-            admission = new Admission(task.taskId(), task.enhanceContent(), false, entry[0], redisKey, claim, queue,
-                    due(task));
         } catch (RuntimeException e) {
             // Redis refused, or every recipient is suppressed: the Idempotency-Key is not left pending either
             undo(admission);

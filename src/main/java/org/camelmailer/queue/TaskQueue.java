@@ -93,9 +93,13 @@ public final class TaskQueue {
      * scored by the record's {@code created_ms}; entries older than the TTL leave the set when it is read, and as one
      * is added for one record in 16 (created_ms a multiple of 16: the cost of a sweep, without a sweeper);</li>
      * <li>{@code +hdel}: the hash field the value names is removed from the record;</li>
-     * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments).</li>
+     * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments);</li>
+     * <li>{@code +list:<list>}: the value, as it is, is LPUSHed onto {@code <list>} (a task's queue entry);</li>
+     * <li>{@code +zset:<set>}: the value is {@code "<score> <member>"}, the member ZADDed to {@code <set>} as it is (a
+     * scheduled task's entry in its queue's delayed set).</li>
      * </ul>
-     * In every value, {@code %ATTEMPT%} becomes {@code attempts} (when given) and {@code %ID%} the record's task_id.
+     * In every other value, {@code %ATTEMPT%} becomes {@code attempts} (when given) and {@code %ID%} the record's
+     * task_id.
      */
     public static final String PUT = "local function put(key, ttl, from, attempts) "
             + "local seq, id, score, fields = nil, nil, nil, {} "
@@ -107,27 +111,33 @@ public final class TaskQueue {
             + "    if f == 'created_ms' then score = tonumber(v) elseif f == 'task_id' then id = v end "
             + "  else "
             + "    flush() "
-            + "    if attempts then v = string.gsub(v, '%%ATTEMPT%%', attempts) end "
-            + "    if string.find(v, '%ID%', 1, true) then "
-            + "      id = id or redis.call('HGET', key, 'task_id') or '' v = string.gsub(v, '%%ID%%', id) end "
             + "    local kind = string.sub(f, 1, 6) "
-            + "    if kind == '+event' then "
-            + "      seq = redis.call('HINCRBY', key, 'events', 1) v = string.gsub(v, '%%SEQ%%', seq) "
-            + "      redis.call('RPUSH', key .. ':events', v) "
-            + "      if seq > 200 then redis.call('LTRIM', key .. ':events', -200, -1) end "
-            + "      redis.call('PEXPIRE', key .. ':events', ttl) "
-            + "    elseif kind == '+push:' then "
-            + "      if seq then v = string.gsub(v, '%%SEQ%%', seq) end redis.call('LPUSH', string.sub(f, 7), v) "
-            + "    elseif kind == '+zadd:' then "
-            + "      local set = string.sub(f, 7) "
-            + "      score = score or tonumber(redis.call('HGET', key, 'created_ms') or '0') "
-            + "      redis.call('ZADD', set, score, v) "
-            + "      if score % 16 == 0 then "
-            + "        redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. (score - tonumber(ttl))) end "
-            + "      redis.call('PEXPIRE', set, ttl) "
-            + "    elseif kind == '+zrem:' then redis.call('ZREM', string.sub(f, 7), v) "
-            + "    elseif kind == '+hdel' then redis.call('HDEL', key, v) "
-            + "    elseif kind == '+keep:' then redis.call('PEXPIRE', string.sub(f, 7), v) end "
+            + "    if kind == '+list:' then redis.call('LPUSH', string.sub(f, 7), v) "
+            + "    elseif kind == '+zset:' then "
+            + "      local sp = string.find(v, ' ', 1, true) "
+            + "      redis.call('ZADD', string.sub(f, 7), string.sub(v, 1, sp - 1), string.sub(v, sp + 1)) "
+            + "    else "
+            + "      if attempts then v = string.gsub(v, '%%ATTEMPT%%', attempts) end "
+            + "      if string.find(v, '%ID%', 1, true) then "
+            + "        id = id or redis.call('HGET', key, 'task_id') or '' v = string.gsub(v, '%%ID%%', id) end "
+            + "      if kind == '+event' then "
+            + "        seq = redis.call('HINCRBY', key, 'events', 1) v = string.gsub(v, '%%SEQ%%', seq) "
+            + "        redis.call('RPUSH', key .. ':events', v) "
+            + "        if seq > 200 then redis.call('LTRIM', key .. ':events', -200, -1) end "
+            + "        redis.call('PEXPIRE', key .. ':events', ttl) "
+            + "      elseif kind == '+push:' then "
+            + "        if seq then v = string.gsub(v, '%%SEQ%%', seq) end redis.call('LPUSH', string.sub(f, 7), v) "
+            + "      elseif kind == '+zadd:' then "
+            + "        local set = string.sub(f, 7) "
+            + "        score = score or tonumber(redis.call('HGET', key, 'created_ms') or '0') "
+            + "        redis.call('ZADD', set, score, v) "
+            + "        if score % 16 == 0 then "
+            + "          redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. (score - tonumber(ttl))) end "
+            + "        redis.call('PEXPIRE', set, ttl) "
+            + "      elseif kind == '+zrem:' then redis.call('ZREM', string.sub(f, 7), v) "
+            + "      elseif kind == '+hdel' then redis.call('HDEL', key, v) "
+            + "      elseif kind == '+keep:' then redis.call('PEXPIRE', string.sub(f, 7), v) end "
+            + "    end "
             + "  end "
             + "end "
             + "flush() redis.call('PEXPIRE', key, ttl) end ";
@@ -273,7 +283,7 @@ public final class TaskQueue {
         this.redis = redis;
         this.ready = key;
         this.inflight = key + ":inflight";
-        this.delayed = key + ":delayed";
+        this.delayed = delayedKey(key);
     }
 
     /** Takes the oldest ready entry and leases it for {@code lease}; null when there is none. */
@@ -390,6 +400,11 @@ public final class TaskQueue {
     public long ready() {
         Long size = redis.opsForList().size(ready);
         return size == null ? 0 : size;
+    }
+
+    /** The sorted set of a queue's entries waiting for their time: {@code <queue>:delayed}. */
+    public static String delayedKey(String queue) {
+        return queue + ":delayed";
     }
 
     /** Entries waiting for their time in {@code <key>:delayed}: retries and scheduled tasks. */

@@ -174,12 +174,22 @@ public final class TaskStatusStore implements TaskRecords {
     }
 
     /**
-     * {@link #queued(MailTask, String, String, List)}, unless one of {@code fields} is a field of the hash {@code guard}
-     * (the recipients' keys and the suppression list): then nothing is written and the answer is the positions (from
-     * 0) of those fields. The check and the record in one script, one round trip.
+     * A new task admitted in one script: its record written as {@link #queued(MailTask, String, String, List)} writes it
+     * (keeping {@code unscheduled}, the entry a reschedule builds on), and {@code entry} put onto {@code queue}, or into
+     * its delayed set scored by its send time when it has one; unless one of {@code fields} is a field of the hash
+     * {@code guard} (the recipients' keys and the suppression list): then nothing is written and the answer is the
+     * positions (from 0) of those fields. No field: no check. Record and queue entry exist together or not at all.
      */
-    public List<Integer> queuedUnless(MailTask task, String entry, String queue, String guard, List<String> fields) {
-        List<String> pairs = queuedFields(task, entry, queue, List.of());
+    public List<Integer> admitted(MailTask task, String entry, String unscheduled, String queue, List<String> suppressed,
+                                  String guard, List<String> fields) {
+        List<String> pairs = queuedFields(task, unscheduled, queue, suppressed);
+        if (task.sendAt() == null) {
+            pairs.add("+list:" + queue);
+            pairs.add(entry);
+        } else {
+            pairs.add("+zset:" + TaskQueue.delayedKey(queue));
+            pairs.add(Timestamps.epochMillis(task.sendAt()) + " " + entry);
+        }
         Object[] args = new Object[2 + fields.size() + pairs.size()];
         args[0] = Long.toString(ttlFor(task).toMillis());
         args[1] = Integer.toString(fields.size());

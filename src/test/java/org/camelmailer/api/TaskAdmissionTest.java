@@ -42,6 +42,31 @@ class TaskAdmissionTest {
     }
 
     @Test
+    void should_record_and_queue_a_task_together_and_a_scheduled_one_into_the_delayed_set() throws Exception {
+        admission.admit(task("now", "Tout de suite."), null);
+        admission.admit(task("later", "Plus tard.").scheduledAt("2026-12-24T07:00:00Z"), null);
+
+        assertThat(statuses.find("now")).containsEntry("status", "queued");
+        assertThat(redis.opsForList().range("mailer:queue", 0, -1)).singleElement().asString()
+                .contains("\"task_id\":\"now\"");
+        assertThat(statuses.find("later")).containsEntry("status", "scheduled");
+        assertThat(redis.opsForZSet().rangeWithScores("mailer:queue:delayed", 0, -1)).singleElement().satisfies(e -> {
+            assertThat(e.getValue()).contains("\"task_id\":\"later\"").contains("\"send_at\":\"2026-12-24T07:00:00Z\"");
+            assertThat(e.getScore()).isEqualTo((double) java.time.Instant.parse("2026-12-24T07:00:00Z").toEpochMilli());
+        });
+    }
+
+    @Test
+    void should_queue_nothing_for_a_task_whose_every_recipient_is_suppressed() {
+        new org.camelmailer.suppress.SuppressionList(redis).add("bob@example.org", "550 5.1.1 gone", null);
+
+        assertThatThrownBy(() -> admission.admit(task("gone", "Perdu."), null))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.status()).isEqualTo(422));
+        assertThat(statuses.find("gone")).isNull();
+        assertThat(redis.opsForList().size("mailer:queue")).isZero();
+    }
+
+    @Test
     void should_answer_409_to_the_same_key_while_the_first_task_is_not_yet_queued() throws Exception {
         TaskAdmission.Admission first = admission.admit(task("t1", "Voici la facture."), "order-42");
 
