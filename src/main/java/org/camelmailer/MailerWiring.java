@@ -69,6 +69,7 @@ import org.camelmailer.config.Setting;
 import org.camelmailer.config.Settings;
 import org.camelmailer.config.WebhookUrls;
 import org.camelmailer.observe.DeliveryHealthCheck;
+import org.camelmailer.observe.JolokiaAccess;
 import org.camelmailer.observe.MailerMetrics;
 import org.camelmailer.observe.RedisHealthCheck;
 import org.camelmailer.observe.WorkerHealthCheck;
@@ -103,6 +104,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private CompletableFuture<StringRedisTemplate> redisConnecting;
     /** The HTTP edge's turns for large requests (MAILER_LARGE_MESSAGES), made with the beans. */
     private LargeMessageGate largeRequests;
+    /** MAILER_API_KEY's check, for the API's routes and Jolokia's path. */
+    private ApiKeyGuard apiKeyGuard;
 
     public MailerWiring(Settings settings) {
         this.settings = settings;
@@ -160,7 +163,13 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         // read by worker-errors (errors.camel.yaml) as true or false, whatever case it was written in
         p.setProperty(Setting.MAILER_SUPPRESS_HARD_BOUNCES.key(),
                 Boolean.toString(settings.getBoolean(Setting.MAILER_SUPPRESS_HARD_BOUNCES)));
+        // Camel's Jolokia only as MAILER_JOLOKIA says, whatever application.properties has
+        p.setProperty("camel.management.jolokia-enabled", Boolean.toString(jolokia().enabled()));
         return p;
+    }
+
+    private JolokiaAccess jolokia() {
+        return JolokiaAccess.of(settings.get(Setting.MAILER_JOLOKIA));
     }
 
     private Role role() {
@@ -258,7 +267,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         // DELETE and PATCH /message/{task_id}: cancel or move a task still waiting
         registry.bind("taskChanges", new org.camelmailer.api.TaskChanges(statuses, attachments));
-        registry.bind("apiKeyGuard", apiKeyGuard());
+        apiKeyGuard = apiKeyGuard();
+        registry.bind("apiKeyGuard", apiKeyGuard);
+        // before Camel's management server creates its Jolokia plugin, which reads the policy then
+        jolokia().apply();
         registry.bind("adminApi", new AdminApi(new DeadLetters(redis, statuses, Queues.ALL),
                 new WebhookDeadLetters(redis)));
         registry.bind("suppressionList", suppressions);
@@ -294,6 +306,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
                 AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)),
                 settings.getInt(Setting.MAILER_MAX_BODY_SIZE), largeRequests);
+        if (jolokia().enabled()) {
+            String path = context.resolvePropertyPlaceholders("{{camel.management.jolokia-path:/observe/jolokia}}");
+            HttpEdge.requireKey(context, path, apiKeyGuard);
+            LOG.info("MAILER_JOLOKIA={}: Jolokia at {} needs MAILER_API_KEY; Jolokia policy {}", jolokia().setting(),
+                    path, jolokia().policyLocation());
+        }
         // Swagger UI at /docs on the description the rest DSL gives at /openapi.json
         ApiDocs.install(CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class));
         try {
