@@ -16,6 +16,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CliConnectorFactory;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -230,6 +231,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             registry.bind("workerHealthCheck", new WorkerHealthCheck(context));
         }
 
+        // camel-cli-connector, found on the class path, starts by itself: its status task runs every second (every
+        // health check included) and costs the start about half a second of CPU, so only when MAILER_CAMEL_CLI=true
+        CliConnectorFactory cli = context.getCamelContextExtension().getContextPlugin(CliConnectorFactory.class);
+        if (cli != null) {
+            cli.setEnabled(settings.getBoolean(Setting.MAILER_CAMEL_CLI));
+        }
         registry.bind("redisTemplate", redis);
         // Camel's HTTP server creates Vert.x with these: it serves no files from the class path, and without that
         // resolver Vert.x makes no vertx-cache-* folder in the temp dir (left behind by a process killed with -9)
