@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +24,8 @@ class CamelCliIT {
 
     @Test
     void should_leave_the_camel_cli_out_by_default() throws Exception {
-        Path dir = MailerProcess.workingDirectory();
-        Path home = Files.createDirectories(dir.resolve("home"));
-        try (RedisServerProcess redis = new RedisServerProcess();
-             MailerProcess mailer = MailerProcess.start(dir, Map.of("REDIS_URL", redis.url(),
-                     "MAILER_HTTP_PORT", Integer.toString(FreePort.find())), List.of("-Duser.home=" + home), "/")) {
+        Path home = home();
+        try (RedisServerProcess redis = new RedisServerProcess(); MailerProcess mailer = start(redis, home, Map.of())) {
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
                     .until(() -> !Files.exists(home.resolve(".camel")));
             assertThat(mailer.output()).doesNotContain("Camel JBang CLI enabled");
@@ -36,12 +34,9 @@ class CamelCliIT {
 
     @Test
     void should_write_the_status_the_camel_cli_reads_with_mailer_camel_cli_true() throws Exception {
-        Path dir = MailerProcess.workingDirectory();
-        Path home = Files.createDirectories(dir.resolve("home"));
+        Path home = home();
         try (RedisServerProcess redis = new RedisServerProcess();
-             MailerProcess mailer = MailerProcess.start(dir, Map.of("REDIS_URL", redis.url(),
-                     "MAILER_HTTP_PORT", Integer.toString(FreePort.find()), "MAILER_CAMEL_CLI", "true"),
-                     List.of("-Duser.home=" + home), "/")) {
+             MailerProcess mailer = start(redis, home, Map.of("MAILER_CAMEL_CLI", "true"))) {
             Path status = home.resolve(".camel").resolve(mailer.pid() + "-status.json");
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(status)
                     && Files.readString(status).contains("worker-take-task"));
@@ -56,5 +51,18 @@ class CamelCliIT {
 
         assertThat(run.exit()).as(run.output()).isEqualTo(2);
         assertThat(run.output()).contains("camel-mailer: configuration error: MAILER_CAMEL_CLI=yes: must be true or false");
+    }
+
+    /** A home folder of its own (the connector writes to ~/.camel) inside a fresh working directory. */
+    private static Path home() throws Exception {
+        return Files.createDirectories(MailerProcess.workingDirectory().resolve("home"));
+    }
+
+    /** The jar in {@code home}'s working directory with {@code home} as the user's home, on {@code redis}. */
+    private static MailerProcess start(RedisServerProcess redis, Path home, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put("REDIS_URL", redis.url());
+        env.put("MAILER_HTTP_PORT", Integer.toString(FreePort.find()));
+        return MailerProcess.start(home.getParent(), env, List.of("-Duser.home=" + home), "/");
     }
 }
