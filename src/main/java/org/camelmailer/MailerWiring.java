@@ -18,6 +18,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.CliConnectorFactory;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
@@ -75,6 +76,7 @@ import org.camelmailer.config.Setting;
 import org.camelmailer.config.Settings;
 import org.camelmailer.config.WebhookUrls;
 import org.camelmailer.observe.DeliveryHealthCheck;
+import org.camelmailer.observe.JolokiaAccess;
 import org.camelmailer.observe.MailerMetrics;
 import org.camelmailer.observe.RedisHealthCheck;
 import org.camelmailer.observe.WorkerHealthCheck;
@@ -109,6 +111,8 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
     private CompletableFuture<StringRedisTemplate> redisConnecting;
     /** The HTTP edge's turns for large requests (MAILER_LARGE_MESSAGES), made with the beans. */
     private LargeMessageGate largeRequests;
+    /** MAILER_API_KEY's check, for the API's routes and Jolokia's path. */
+    private ApiKeyGuard apiKeyGuard;
 
     public MailerWiring(Settings settings) {
         this.settings = settings;
@@ -166,7 +170,13 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         // read by worker-errors (errors.camel.yaml) as true or false, whatever case it was written in
         p.setProperty(Setting.MAILER_SUPPRESS_HARD_BOUNCES.key(),
                 Boolean.toString(settings.getBoolean(Setting.MAILER_SUPPRESS_HARD_BOUNCES)));
+        // Camel's Jolokia only as MAILER_JOLOKIA says, whatever application.properties has
+        p.setProperty("camel.management.jolokia-enabled", Boolean.toString(jolokia().enabled()));
         return p;
+    }
+
+    private JolokiaAccess jolokia() {
+        return JolokiaAccess.of(settings.get(Setting.MAILER_JOLOKIA));
     }
 
     private Role role() {
@@ -238,6 +248,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
             registry.bind("workerHealthCheck", new WorkerHealthCheck(context));
         }
 
+        // camel-cli-connector, found on the class path, starts by itself: its status task runs every second (every
+        // health check included) and costs the start about half a second of CPU, so only when MAILER_CAMEL_CLI=true
+        CliConnectorFactory cli = context.getCamelContextExtension().getContextPlugin(CliConnectorFactory.class);
+        if (cli != null) {
+            cli.setEnabled(settings.getBoolean(Setting.MAILER_CAMEL_CLI));
+        }
         registry.bind("redisTemplate", redis);
         // Camel's HTTP server creates Vert.x with these: it serves no files from the class path, and without that
         // resolver Vert.x makes no vertx-cache-* folder in the temp dir (left behind by a process killed with -9)
@@ -275,7 +291,10 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         registry.bind("apiResponses", new ApiResponses(statuses, metrics));
         // DELETE and PATCH /message/{task_id}: cancel or move a task still waiting
         registry.bind("taskChanges", new org.camelmailer.api.TaskChanges(statuses, attachments));
-        registry.bind("apiKeyGuard", apiKeyGuard());
+        apiKeyGuard = apiKeyGuard();
+        registry.bind("apiKeyGuard", apiKeyGuard);
+        // before Camel's management server creates its Jolokia plugin, which reads the policy then
+        jolokia().apply();
         DeadLetters deadLetters = new DeadLetters(redis, statuses, Queues.ALL);
         registry.bind("adminApi", new AdminApi(deadLetters, new WebhookDeadLetters(redis)));
         // GET /dashboard's own numbers and the route controller's suspend/resume, under /admin (queues: Queues.ALL,
@@ -316,6 +335,12 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         HttpEdge.install(context, CorsOrigins.parse(settings.get(Setting.CORS_ORIGINS)),
                 AllowedHosts.of(settings.get(Setting.MAILER_HTTP_HOST), settings.get(Setting.MAILER_ALLOWED_HOSTS)),
                 settings.getInt(Setting.MAILER_MAX_BODY_SIZE), largeRequests);
+        if (jolokia().enabled()) {
+            String path = context.resolvePropertyPlaceholders("{{camel.management.jolokia-path:/observe/jolokia}}");
+            HttpEdge.requireKey(context, path, apiKeyGuard);
+            LOG.info("MAILER_JOLOKIA={}: Jolokia at {} needs MAILER_API_KEY; Jolokia policy {}", jolokia().setting(),
+                    path, jolokia().policyLocation());
+        }
         // Swagger UI at /docs on the description the rest DSL gives at /openapi.json
         VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
         ApiDocs.install(router);

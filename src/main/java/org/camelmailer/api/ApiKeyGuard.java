@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Base64;
 
 import org.apache.camel.Header;
 import org.camelmailer.config.CorsOrigins;
@@ -56,16 +57,45 @@ public final class ApiKeyGuard {
     }
 
     public void check(@Header(API_KEY_HEADER) String apiKey, @Header("Authorization") String authorization) {
+        if (!accepts(apiKey, authorization)) {
+            throw new InvalidRequestException(401, REFUSED);
+        }
+    }
+
+    /** The message of every 401 for a missing or wrong key. */
+    static final String REFUSED = "Clé d'API absente ou invalide (Authorization: Bearer … ou X-API-Key).";
+
+    /**
+     * {@link #accepts}, or {@code Authorization: Basic} with the key as the password and any user name: what Hawtio
+     * sends (its proxy forwards Basic and turns a Bearer token into Basic {@code token:<key>}). For Jolokia's path.
+     */
+    boolean acceptsOrBasic(String apiKey, String authorization) {
+        if (accepts(apiKey, authorization)) {
+            return true;
+        }
+        if (apiKey != null || authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        String credentials;
+        try {
+            credentials = new String(Base64.getDecoder().decode(authorization.substring(6).strip()),
+                    StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        int colon = credentials.indexOf(':');
+        return colon >= 0 && MessageDigest.isEqual(key, credentials.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether a request with these headers may pass: always without a key, else when it presents the key. */
+    boolean accepts(String apiKey, String authorization) {
         if (key == null) {
-            return;
+            return true;
         }
         String presented = apiKey;
         if (presented == null && authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             presented = authorization.substring(7).strip();
         }
-        if (presented == null
-                || !MessageDigest.isEqual(key, presented.getBytes(StandardCharsets.UTF_8))) {
-            throw new InvalidRequestException(401, "Clé d'API absente ou invalide (Authorization: Bearer … ou X-API-Key).");
-        }
+        return presented != null && MessageDigest.isEqual(key, presented.getBytes(StandardCharsets.UTF_8));
     }
 }

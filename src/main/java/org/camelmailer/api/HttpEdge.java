@@ -101,6 +101,24 @@ public final class HttpEdge {
         });
     }
 
+    /**
+     * MAILER_API_KEY on {@code path} and below (Camel's Jolokia, which no Camel route serves and so no route checks),
+     * also as the password of {@code Authorization: Basic}, the only way Hawtio sends credentials:
+     * after the Host check, the body limit and CORS (a browser's preflight is answered there, without a key), before
+     * the path's own handlers read a body. The same path pattern as Camel's route, so Vert.x matches both alike.
+     */
+    public static void requireKey(CamelContext context, String path, ApiKeyGuard guard) {
+        VertxPlatformHttpRouter router = CamelContextHelper.findSingleByType(context, VertxPlatformHttpRouter.class);
+        router.route(path + "/*").order(-1).handler(ctx -> {
+            if (guard.acceptsOrBasic(ctx.request().getHeader(ApiKeyGuard.API_KEY_HEADER),
+                    ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+                ctx.next();
+            } else {
+                json(ctx, 401, "{\"status\":\"error\",\"message\":\"" + ApiKeyGuard.REFUSED + "\"}");
+            }
+        });
+    }
+
     /** The declared length, 0 when there is none (a chunked body: the server's own limit holds it). */
     private static long contentLength(String header) {
         try {

@@ -39,6 +39,10 @@ public enum Setting {
     SENDER_EMAIL("sender.email", "camel-mailer@localhost", Check.emailAddress()),
     MAILER_ROLE("mailer.role", "all", Check.oneOf("all", "api", "worker")),
     MAILER_API_KEY("mailer.api-key", "", Check.any(), true),
+    // Camel's Jolokia (JMX over HTTP) on the API's port, for Hawtio and the camel CLI: needs MAILER_API_KEY when on
+    MAILER_JOLOKIA("mailer.jolokia", "off", Check.oneOf("off", "read-only", "read-write")),
+    // camel-cli-connector: the camel CLI's ps/get see this process (a status file in ~/.camel, written every second)
+    MAILER_CAMEL_CLI("mailer.camel-cli", "false", Check.bool()),
     MAILER_SHUTDOWN_TIMEOUT("mailer.shutdown-timeout", "20s", Check.duration(Duration.ZERO, "")),
     MAILER_ALLOWED_RECIPIENT_DOMAINS("mailer.allowed-recipient-domains", "", Check.listOf(Check.domain())),
     MAILER_RATE_LIMIT("mailer.rate-limit", "", Check.parses(RateLimit::parse)),

@@ -85,6 +85,11 @@ public final class Settings {
                 problems.add(ConfigurationException.line(Setting.REDIS_SENTINEL_MASTER.name(), "",
                         "must name the master when REDIS_SENTINELS is set"));
             }
+            if (!"off".equalsIgnoreCase(get(Setting.MAILER_JOLOKIA)) && !isSet(Setting.MAILER_API_KEY)) {
+                problems.add(ConfigurationException.line(Setting.MAILER_JOLOKIA.name(), get(Setting.MAILER_JOLOKIA),
+                        "needs MAILER_API_KEY: Jolokia reads every MBean of this JVM (and with read-write runs their "
+                        + "operations), so it is never served without the key"));
+            }
             if (isSet(Setting.MAILER_WEBHOOK_URL) && !isSet(Setting.MAILER_WEBHOOK_SECRET)) {
                 problems.add(ConfigurationException.line(Setting.MAILER_WEBHOOK_SECRET.name(), "",
                         "must be set when MAILER_WEBHOOK_URL is set: receivers verify each webhook's signature with it"));

@@ -464,4 +464,17 @@ class SettingsTest {
         assertThat(p.values()).doesNotContain("AIza-secret-key-123", "smtp-secret-456");
         assertThat(s.get(Setting.GEMINI_API_KEY)).isEqualTo("AIza-secret-key-123");
     }
+
+    @Test
+    void should_keep_jolokia_off_unless_asked_and_never_without_the_api_key() {
+        assertThat(Settings.of(Map.of()).get(Setting.MAILER_JOLOKIA)).isEqualTo("off");
+        assertThat(Settings.of(Map.of("MAILER_JOLOKIA", "Read-Write", "MAILER_API_KEY", "k")).get(Setting.MAILER_JOLOKIA))
+                .isEqualTo("Read-Write");
+        assertThatThrownBy(() -> Settings.of(Map.of("MAILER_JOLOKIA", "read-only")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("MAILER_JOLOKIA=read-only: needs MAILER_API_KEY");
+        assertThatThrownBy(() -> Settings.of(Map.of("MAILER_JOLOKIA", "on", "MAILER_API_KEY", "k")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("MAILER_JOLOKIA=on: must be one of off, read-only, read-write");
+    }
 }
