@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.camelmailer.support.FaultySmtpServer;
-import org.camelmailer.support.FreePort;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerEnv;
 import org.camelmailer.support.MailerProcess;
 import org.camelmailer.support.RedisServerProcess;
 import org.junit.jupiter.api.Test;
@@ -21,10 +21,9 @@ class AddressesIT {
     @Test
     void should_mail_special_use_private_and_single_label_domains_and_refuse_what_is_not_one_address() throws Exception {
         try (RedisServerProcess redis = new RedisServerProcess(); FaultySmtpServer smtp = new FaultySmtpServer();
-             MailerProcess mailer = MailerProcess.start(MailerProcess.workingDirectory(), Map.of(
-                     "REDIS_URL", redis.url(), "MAILER_HTTP_PORT", Integer.toString(FreePort.find()),
-                     "SMTP_SERVER", "127.0.0.1", "SMTP_PORT", Integer.toString(smtp.port()), "SMTP_SECURITY", "none",
-                     "SENDER_EMAIL", "Équipe Mailer <mailer@corp.internal>"))) {
+             MailerProcess mailer = MailerProcess.start(MailerProcess.workingDirectory(), new MailerEnv()
+                     .redis(redis.url()).freeHttpPort().smtp(smtp.port())
+                     .sender("Équipe Mailer <mailer@corp.internal>").toMap())) {
             // what a recipient types -> the address the SMTP server must see in RCPT TO
             Map<String, String> valid = new LinkedHashMap<>();
             valid.put("qa@example.test", "qa@example.test");

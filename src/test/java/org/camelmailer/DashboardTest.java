@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +17,7 @@ import org.camelmailer.support.ChromiumPage;
 import org.camelmailer.support.FaultySmtpServer;
 import org.camelmailer.support.HeadlessChromium;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerEnv;
 import org.camelmailer.support.RawHttp;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class DashboardTest {
 
     static final String KEY = "dashboard-test-key";
+    /** The header the page itself sends. */
+    static final String[] BEARER = {"Authorization", "Bearer " + KEY};
 
     static FaultySmtpServer smtp;
     static RunningMailer mailer;
@@ -41,9 +43,8 @@ class DashboardTest {
     @BeforeAll
     static void start() {
         smtp = new FaultySmtpServer();
-        mailer = RunningMailer.onOwnRedis(Map.of("MAILER_API_KEY", KEY, "SMTP_SERVER", "127.0.0.1",
-                "SMTP_PORT", Integer.toString(smtp.port()), "SMTP_SECURITY", "none",
-                "SENDER_EMAIL", "mailer@corp.internal"));
+        mailer = RunningMailer.onOwnRedis(new MailerEnv().smtp(smtp.port()).sender("mailer@corp.internal")
+                .with("MAILER_API_KEY", KEY).toMap());
     }
 
     @AfterAll
@@ -100,7 +101,7 @@ class DashboardTest {
     @Test
     void should_show_a_task_just_sent_with_its_events() {
         String id = post(message("sent@example.org", "dash-sent"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status(id)));
+        mailer.awaitStatus(id, "sent", Duration.ofSeconds(15), BEARER);
         try (ChromiumPage page = dashboard()) {
             page.type("#filter-tag", "dash-sent");
             page.click("#filters button");
@@ -115,12 +116,12 @@ class DashboardTest {
     void should_redrive_a_dead_letter_with_its_button_and_remove_the_suppression() {
         smtp.reply("bounce@example.org", 550, 1);
         String id = post(message("bounce@example.org", "dash-dead"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(id)));
+        mailer.awaitStatus(id, "failed", Duration.ofSeconds(15), BEARER);
         try (ChromiumPage page = dashboard()) {
             String redrive = "button[data-action=redrive][data-id=" + ChromiumPage.quote(id) + "]";
             waitFor(page, "document.querySelector(" + ChromiumPage.quote(redrive) + ") !== null");
             page.click(redrive);
-            await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status(id)));
+            mailer.awaitStatus(id, "sent", Duration.ofSeconds(15), BEARER);
             openTask(page, id);
             waitFor(page, "document.querySelectorAll('#task-detail tr[data-event=sent]').length === 1");
             assertThat(page.text("#task-detail")).contains("redriven");
@@ -186,7 +187,7 @@ class DashboardTest {
         }
         // and the worker takes mail again
         String id = post(message("after-resume@example.org", "dash-resume"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status(id)));
+        mailer.awaitStatus(id, "sent", Duration.ofSeconds(15), BEARER);
     }
 
     @Test
@@ -222,7 +223,7 @@ class DashboardTest {
         }
         smtp.reply("gone@example.org", 550, 1);
         String dead = post(message("gone@example.org", "newsletter"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(dead)));
+        mailer.awaitStatus(dead, "failed", Duration.ofSeconds(15), BEARER);
         Map<String, Object> later = message("later@example.org", "reminder");
         later.put("send_at", Instant.now().plus(Duration.ofHours(2)).toString());
         post(later);
@@ -280,7 +281,7 @@ class DashboardTest {
     @SuppressWarnings("unchecked")
     void should_give_the_overview_from_the_queues_and_the_status_indexes() {
         String id = post(message("counted@example.org", "dash-count"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status(id)));
+        mailer.awaitStatus(id, "sent", Duration.ofSeconds(15), BEARER);
         Map<String, Object> o = Json.parse(authorized("GET", "/admin/overview").body());
         assertThat((Map<String, Object>) o.get("queues")).containsKeys("plain", "enhance", "scheduled", "delayed",
                 "inflight", "dead", "webhooks");
@@ -345,10 +346,7 @@ class DashboardTest {
     }
 
     static Map<String, Object> message(String to, String tag) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("to", to);
-        m.put("subject", "Tableau de bord");
-        m.put("text", "Bonjour");
+        Map<String, Object> m = Json.object("to", to, "subject", "Tableau de bord", "text", "Bonjour");
         if (tag != null) {
             m.put("tags", List.of(tag));
         }
@@ -356,13 +354,11 @@ class DashboardTest {
     }
 
     static String post(Map<String, Object> message) {
-        HttpResponse<String> r = mailer.postJson(Json.of(message), "Authorization", "Bearer " + KEY);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        return (String) Json.parse(r.body()).get("task_id");
+        return mailer.accept(message, BEARER);
     }
 
     static String status(String id) {
-        return (String) Json.parse(authorized("GET", "/message/" + id).body()).get("status");
+        return (String) mailer.status(id, BEARER).get("status");
     }
 
     static HttpResponse<String> authorized(String method, String path) {

@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.sun.net.httpserver.HttpServer;
 import org.camelmailer.support.FaultySmtpServer;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerEnv;
 import org.camelmailer.support.RedisServerExtension;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
@@ -66,18 +67,12 @@ class EventWebhooksTest {
         receiver.start();
         smtp = new FaultySmtpServer();
         smtp.replyAlways("gone@example.org", 550);
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("REDIS_URL", redis.url());
-        env.put("SMTP_SERVER", "127.0.0.1");
-        env.put("SMTP_PORT", Integer.toString(smtp.port()));
-        env.put("SMTP_SECURITY", "none");
-        env.put("SENDER_EMAIL", "mailer@corp.internal");
-        env.put("MAILER_WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
-        env.put("MAILER_WEBHOOK_SECRET", SECRET);
-        env.put("MAILER_WEBHOOK_EVENTS", "sent,failed,suppressed");
-        env.put("MAILER_RETRY_DELAY", "200ms");
-        env.put("MAILER_RETRY_MAX_DELAY", "500ms");
-        mailer = RunningMailer.start(env);
+        mailer = RunningMailer.start(new MailerEnv().redis(redis.url()).smtp(smtp.port())
+                .sender("mailer@corp.internal")
+                .with("MAILER_WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")
+                .with("MAILER_WEBHOOK_SECRET", SECRET)
+                .with("MAILER_WEBHOOK_EVENTS", "sent,failed,suppressed")
+                .fastRetries().toMap());
     }
 
     @AfterAll
@@ -98,12 +93,6 @@ class EventWebhooksTest {
         }
     }
 
-    static String post(Map<String, Object> message) {
-        var r = mailer.postJson(Json.of(message));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        return (String) Json.parse(r.body()).get("task_id");
-    }
-
     @SuppressWarnings("unchecked")
     static Map<String, Object> data(Map<String, Object> event) {
         return (Map<String, Object>) event.get("data");
@@ -115,7 +104,7 @@ class EventWebhooksTest {
 
     @Test
     void should_tell_sent_failed_and_suppressed_with_what_explains_each() {
-        String sent = post(Map.of("to", List.of("alice@example.org", "bob@example.org"), "subject", "Bonjour",
+        String sent = mailer.accept(Map.of("to", List.of("alice@example.org", "bob@example.org"), "subject", "Bonjour",
                 "text", "x", "tags", List.of("promo"), "metadata", Map.of("client", "42")));
         await().atMost(Duration.ofSeconds(15)).until(() -> about(sent).size() == 1);
         Map<String, Object> event = about(sent).get(0);
@@ -125,7 +114,7 @@ class EventWebhooksTest {
                 .containsEntry("metadata", Map.of("client", "42"));
         assertThat((String) data(event).get("smtp_reply")).startsWith("250");
 
-        String failed = post(Map.of("to", "gone@example.org", "subject", "Perdu", "text", "x"));
+        String failed = mailer.accept(Map.of("to", "gone@example.org", "subject", "Perdu", "text", "x"));
         await().atMost(Duration.ofSeconds(15)).until(() -> about(failed).size() == 1);
         assertThat(about(failed).get(0)).containsEntry("type", "message.failed").containsEntry("signature_ok", true);
         assertThat((String) data(about(failed).get(0)).get("error")).contains("550");
@@ -133,8 +122,8 @@ class EventWebhooksTest {
         // the refused address is now suppressed: left out of the next message, which says so
         await().atMost(Duration.ofSeconds(5)).until(() -> mailer.get("/admin/suppressions").body()
                 .contains("gone@example.org"));
-        String partly = post(Map.of("to", List.of("gone@example.org", "carol@example.org"), "subject", "Encore",
-                "text", "x"));
+        String partly = mailer.accept(Map.of("to", List.of("gone@example.org", "carol@example.org"),
+                "subject", "Encore", "text", "x"));
         await().atMost(Duration.ofSeconds(15)).until(() -> about(partly).size() == 2);
         assertThat(about(partly)).extracting(e -> e.get("type"))
                 .containsExactlyInAnyOrder("message.suppressed", "message.sent");
@@ -162,10 +151,11 @@ class EventWebhooksTest {
         down.set(true);
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(post(Map.of("to", "eve" + i + "@example.org", "subject", "Pendant la panne", "text", "x")));
+            ids.add(mailer.accept(Map.of("to", "eve" + i + "@example.org", "subject", "Pendant la panne",
+                    "text", "x")));
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> ids.stream().allMatch(id -> "sent".equals(
-                Json.parse(mailer.get("/message/" + id).body()).get("status"))));
+                mailer.status(id).get("status"))));
         assertThat(ids.stream().flatMap(id -> about(id).stream())).isEmpty();
         down.set(false);
 

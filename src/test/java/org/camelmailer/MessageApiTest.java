@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -21,6 +20,7 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
 import org.camelmailer.support.FaultySmtpServer;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerEnv;
 import org.camelmailer.support.RedisServerExtension;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
@@ -43,18 +43,13 @@ class MessageApiTest {
     @BeforeAll
     static void start() {
         smtp = new FaultySmtpServer();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("REDIS_URL", redis.url());
-        env.put("SMTP_SERVER", "127.0.0.1");
-        env.put("SMTP_PORT", Integer.toString(smtp.port()));
-        env.put("SMTP_SECURITY", "none");
-        env.put("SENDER_EMAIL", "Mailer <mailer@corp.internal>");
-        env.put("MAILER_ALLOWED_SENDERS", "ventes@corp.internal, Support <support@corp.internal>");
-        env.put("MAILER_MAX_RECIPIENTS", "5");
-        env.put("MAILER_MAX_MESSAGE_SIZE", "400000");
-        env.put("MAILER_MAX_BODY_SIZE", "8192");
-        env.put("MAILER_LARGE_MESSAGES", "1");
-        mailer = RunningMailer.start(env);
+        mailer = RunningMailer.start(new MailerEnv().redis(redis.url()).smtp(smtp.port())
+                .sender("Mailer <mailer@corp.internal>")
+                .with("MAILER_ALLOWED_SENDERS", "ventes@corp.internal, Support <support@corp.internal>")
+                .with("MAILER_MAX_RECIPIENTS", "5")
+                .with("MAILER_MAX_MESSAGE_SIZE", "400000")
+                .with("MAILER_MAX_BODY_SIZE", "8192")
+                .with("MAILER_LARGE_MESSAGES", "1").toMap());
     }
 
     @AfterAll
@@ -63,34 +58,17 @@ class MessageApiTest {
         smtp.close();
     }
 
-    private static String accepted(Map<String, Object> message) {
-        var r = mailer.postJson(Json.of(message));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        return (String) Json.parse(r.body()).get("task_id");
-    }
-
+    /** Received by the SMTP server, then told sent at GET /message/{id}. */
     private static FaultySmtpServer.Delivery delivered(String taskId) {
         await().atMost(Duration.ofSeconds(15)).until(() -> smtp.deliveries().stream()
                 .anyMatch(d -> d.taskId().equals(taskId)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(status(taskId).get("status")));
+        mailer.awaitStatus(taskId, "sent", Duration.ofSeconds(10));
         return smtp.deliveries().stream().filter(d -> d.taskId().equals(taskId)).findFirst().orElseThrow();
-    }
-
-    private static Map<String, Object> status(String taskId) {
-        return Json.parse(mailer.get("/message/" + taskId).body());
-    }
-
-    private static Map<String, Object> message(Object... fieldsAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < fieldsAndValues.length; i += 2) {
-            m.put((String) fieldsAndValues[i], fieldsAndValues[i + 1]);
-        }
-        return m;
     }
 
     @Test
     void should_send_to_every_recipient_with_bcc_in_the_envelope_only() throws Exception {
-        String id = accepted(message(
+        String id = mailer.accept(Json.object(
                 "to", List.of("Alice Martin <alice@example.test>", "bob@corp.internal"),
                 "cc", "Zoé Dupont <zoe@xn--mller-kva.example>",
                 "bcc", List.of("audit@localhost"),
@@ -124,16 +102,16 @@ class MessageApiTest {
         assertThat(mail.getHeader("List-Unsubscribe")).containsExactly("<mailto:unsub@corp.internal>");
         assertThat(mail.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
 
-        Map<String, Object> status = status(id);
+        Map<String, Object> status = mailer.status(id);
         assertThat(status).containsEntry("recipients", 4).containsEntry("tags", List.of("promo", "été"))
                 .containsEntry("metadata", Map.of("client", "42", "source", "crm"));
     }
 
     @Test
     void should_send_html_with_its_text_or_one_derived_from_it() throws Exception {
-        String both = accepted(message("to", "alice@example.org", "subject", "Deux", "text", "Texte à moi",
+        String both = mailer.accept(Json.object("to", "alice@example.org", "subject", "Deux", "text", "Texte à moi",
                 "html", "<p>Le <b>HTML</b></p>"));
-        String htmlOnly = accepted(message("destinataire", "alice@example.org", "sujet", "Seul",
+        String htmlOnly = mailer.accept(Json.object("destinataire", "alice@example.org", "sujet", "Seul",
                 "html", "<h1>Titre</h1><p>Voir <a href=\"https://example.org/x\">le site</a> &amp; co</p>"
                         + "<ul><li>un</li><li>deux</li></ul><script>alert(1)</script>"));
 
@@ -157,7 +135,7 @@ class MessageApiTest {
         byte[] png = new byte[2_000];
         new Random(8).nextBytes(png);
         String b64 = Base64.getMimeEncoder().encodeToString(pdf); // line-wrapped, as the base64 tool writes it
-        String id = accepted(message("to", "alice@example.org", "subject", "Rapport", "text", "Ci-joint",
+        String id = mailer.accept(Json.object("to", "alice@example.org", "subject", "Rapport", "text", "Ci-joint",
                 "html", "<p>Logo : <img src=\"cid:logo\"></p>",
                 "attachments", List.of(
                         Map.of("filename", "../../etc/rapport d'été.pdf", "content", b64),
@@ -191,10 +169,11 @@ class MessageApiTest {
 
     @Test
     void should_render_a_template_at_accept_time_escaping_html_only() throws Exception {
-        String id = accepted(message("to", "Zoé <zoe@example.org>", "template", "welcome", "variables", Map.of(
-                "name", "Zoé <b>", "product", "Acme & Co", "features", List.of(Map.of("title", "Envoi rapide")))));
-        String overridden = accepted(message("to", "zoe@example.org", "template", "welcome", "subject", "À vous",
-                "variables", Map.of("name", "Zoé", "product", "Acme")));
+        String id = mailer.accept(Json.object("to", "Zoé <zoe@example.org>", "template", "welcome",
+                "variables", Map.of("name", "Zoé <b>", "product", "Acme & Co",
+                        "features", List.of(Map.of("title", "Envoi rapide")))));
+        String overridden = mailer.accept(Json.object("to", "zoe@example.org", "template", "welcome",
+                "subject", "À vous", "variables", Map.of("name", "Zoé", "product", "Acme")));
 
         MimeMessage mail = delivered(id).parsed();
         assertThat(mail.getSubject()).isEqualTo("Bienvenue sur Acme & Co, Zoé <b> !");
@@ -204,20 +183,20 @@ class MessageApiTest {
         assertThat((String) parts.getBodyPart(1).getContent()).contains("Bonjour Zoé &lt;b&gt;,")
                 .contains("<strong>Acme &amp; Co</strong>").contains("Envoi rapide");
         assertThat(delivered(overridden).parsed().getSubject()).isEqualTo("À vous");
-        assertThat(status(id)).containsEntry("recipients", 1);
+        assertThat(mailer.status(id)).containsEntry("recipients", 1);
     }
 
     @Test
     void should_refuse_a_template_it_cannot_render_when_the_message_is_accepted() {
         Object[][] cases = {
-                {message("to", "a@example.org", "template", "nowhere"), 404, "'nowhere'"},
-                {message("to", "a@example.org", "template", "../routes"), 400, "modèle"},
-                {message("to", "a@example.org", "template", "welcome", "variables", Map.of("name", "A")), 422,
+                {Json.object("to", "a@example.org", "template", "nowhere"), 404, "'nowhere'"},
+                {Json.object("to", "a@example.org", "template", "../routes"), 400, "modèle"},
+                {Json.object("to", "a@example.org", "template", "welcome", "variables", Map.of("name", "A")), 422,
                         "'product'"},
-                {message("to", "a@example.org", "template", "welcome", "variables", List.of()), 400, "'variables'"},
-                {message("to", "a@example.org", "subject", "s", "text", "t", "variables", Map.of()), 400,
+                {Json.object("to", "a@example.org", "template", "welcome", "variables", List.of()), 400, "'variables'"},
+                {Json.object("to", "a@example.org", "subject", "s", "text", "t", "variables", Map.of()), 400,
                         "'template'"},
-                {message("to", "a@example.org", "template", 7), 400, "'template'"},
+                {Json.object("to", "a@example.org", "template", 7), 400, "'template'"},
         };
         for (Object[] c : cases) {
             var r = mailer.postJson(Json.of(c[0]));
@@ -233,7 +212,7 @@ class MessageApiTest {
     @Test
     void should_take_one_large_message_at_a_time_and_small_ones_meanwhile() throws Exception {
         String attachment = Base64.getEncoder().encodeToString(new byte[15_000]);
-        String large = Json.of(message("to", "alice@example.org", "subject", "Grand", "text", "x",
+        String large = Json.of(Json.object("to", "alice@example.org", "subject", "Grand", "text", "x",
                 "attachments", List.of(Map.of("filename", "a.bin", "content", attachment))));
         try (java.net.Socket slow = new java.net.Socket("127.0.0.1", mailer.uri("/").getPort())) {
             // headers and the start of a large body: the server holds a turn while it waits for the rest
@@ -245,7 +224,7 @@ class MessageApiTest {
             assertThat(busy.statusCode()).isEqualTo(503);
             assertThat(busy.headers().firstValue("Retry-After")).hasValue("5");
             assertThat((String) Json.parse(busy.body()).get("message")).contains("volumineux");
-            accepted(message("to", "alice@example.org", "subject", "Petit", "text", "pendant ce temps"));
+            mailer.accept(Json.object("to", "alice@example.org", "subject", "Petit", "text", "pendant ce temps"));
         }
         // the slow client went away: its turn is given back
         await().atMost(Duration.ofSeconds(5)).until(() -> mailer.postJson(large).statusCode() == 202);
@@ -255,10 +234,10 @@ class MessageApiTest {
     @Test
     void should_show_a_sent_mail_events_and_find_it_by_tag_recipient_and_status() {
         String tag = "suivi-" + System.nanoTime();
-        String id = accepted(message("to", "Suivi <suivi@example.org>", "subject", "Suivi", "text", "x",
+        String id = mailer.accept(Json.object("to", "Suivi <suivi@example.org>", "subject", "Suivi", "text", "x",
                 "tags", List.of(tag)));
         delivered(id);
-        String other = accepted(message("to", "autre@example.org", "subject", "Autre", "text", "x",
+        String other = mailer.accept(Json.object("to", "autre@example.org", "subject", "Autre", "text", "x",
                 "tags", List.of(tag)));
         delivered(other);
 
@@ -308,36 +287,37 @@ class MessageApiTest {
     void should_refuse_each_bad_message_with_a_json_error_and_queue_nothing() {
         String tooBig = Base64.getEncoder().encodeToString(new byte[400_001]);
         List<Object[]> cases = new ArrayList<>(List.of(
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "t",
                         "headers", Map.of("Received", "forged")), 400, "Received"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "t",
                         "headers", Map.of("Bcc", "x@example.org")), 400, "Bcc"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "t",
                         "from", "boss@corp.internal"), 403, "'from'"},
-                new Object[] {message("to", List.of("a@x.org", "b@x.org", "c@x.org"), "cc", List.of("d@x.org", "e@x.org"),
+                new Object[] {Json.object("to", List.of("a@x.org", "b@x.org", "c@x.org"),
+                        "cc", List.of("d@x.org", "e@x.org"),
                         "bcc", "f@x.org", "subject", "s", "text", "t"), 400, "6"},
-                new Object[] {message("to", List.of(), "subject", "s", "text", "t"), 400, "'to'"},
-                new Object[] {message("to", "a@example.org", "cc", List.of("ok@example.org", "pas une adresse"),
+                new Object[] {Json.object("to", List.of(), "subject", "s", "text", "t"), 400, "'to'"},
+                new Object[] {Json.object("to", "a@example.org", "cc", List.of("ok@example.org", "pas une adresse"),
                         "subject", "s", "text", "t"), 400, "cc[1]"},
-                new Object[] {message("destinataire", "a@example.org", "to", "b@example.org", "subject", "s",
+                new Object[] {Json.object("destinataire", "a@example.org", "to", "b@example.org", "subject", "s",
                         "text", "t"), 400, "'destinataire' et 'to'"},
-                new Object[] {message("to", "a@example.org", "sujet", "s", "subject", "s", "text", "t"), 400,
+                new Object[] {Json.object("to", "a@example.org", "sujet", "s", "subject", "s", "text", "t"), 400,
                         "'sujet' et 'subject'"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "html", "<p>x</p>",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "html", "<p>x</p>",
                         "enhance_content", true), 400, "'html'"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "t",
                         "attachments", List.of(Map.of("filename", "a.bin", "content", "pas du base64!"))), 400,
                         "attachments[0].content"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "t",
                         "attachments", List.of(Map.of("filename", "a.bin", "content", tooBig))), 413,
                         "MAILER_MAX_MESSAGE_SIZE"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "x".repeat(9000)), 413,
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "x".repeat(9000)), 413,
                         "taille maximale"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "t",
                         "tags", List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")), 400, "'tags'"},
-                new Object[] {message("to", "a@example.org", "subject", "s", "text", "t",
+                new Object[] {Json.object("to", "a@example.org", "subject", "s", "text", "t",
                         "metadata", Map.of("n", 42)), 400, "metadata.n"},
-                new Object[] {message("to", "a@example.org", "subject", "s"), 400, "'message'"}));
+                new Object[] {Json.object("to", "a@example.org", "subject", "s"), 400, "'message'"}));
         Long queuedBefore = redis.redis().opsForList().size("mailer:queue");
         for (Object[] c : cases) {
             var r = mailer.postJson(Json.of(c[0]));

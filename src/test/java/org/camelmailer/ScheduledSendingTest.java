@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.camelmailer.support.FaultySmtpServer;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerEnv;
 import org.camelmailer.support.RedisServerExtension;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
@@ -40,15 +40,10 @@ class ScheduledSendingTest {
     @BeforeAll
     static void start() {
         smtp = new FaultySmtpServer();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("REDIS_URL", redis.url());
-        env.put("SMTP_SERVER", "127.0.0.1");
-        env.put("SMTP_PORT", Integer.toString(smtp.port()));
-        env.put("SMTP_SECURITY", "none");
-        env.put("SENDER_EMAIL", "mailer@corp.internal");
-        env.put("MAILER_API_KEY", KEY);
-        env.put("MAILER_MAX_SCHEDULE_AHEAD", "1h");
-        mailer = RunningMailer.start(env);
+        mailer = RunningMailer.start(new MailerEnv().redis(redis.url()).smtp(smtp.port())
+                .sender("mailer@corp.internal")
+                .with("MAILER_API_KEY", KEY)
+                .with("MAILER_MAX_SCHEDULE_AHEAD", "1h").toMap());
     }
 
     @AfterAll
@@ -75,10 +70,7 @@ class ScheduledSendingTest {
     }
 
     private static Map<String, Object> message(String to, Object sendAt) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("to", to);
-        m.put("subject", "Plus tard");
-        m.put("text", "Bonjour");
+        Map<String, Object> m = Json.object("to", to, "subject", "Plus tard", "text", "Bonjour");
         if (sendAt != null) {
             m.put("send_at", sendAt);
         }
@@ -94,7 +86,7 @@ class ScheduledSendingTest {
     }
 
     private static Map<String, Object> status(String taskId) {
-        return Json.parse(request("GET", "/message/" + taskId, null).body());
+        return mailer.status(taskId, "X-API-Key", KEY);
     }
 
     private static boolean delivered(String taskId) {
@@ -119,7 +111,7 @@ class ScheduledSendingTest {
         long late = deliveredAtNanos(id) - dueNanos;
         assertThat(late).as("delivered %d ms after send_at", late / 1_000_000)
                 .isBetween(0L, Duration.ofSeconds(1).toNanos());
-        await().atMost(Duration.ofSeconds(5)).until(() -> "sent".equals(status(id).get("status")));
+        mailer.awaitStatus(id, "sent", Duration.ofSeconds(5), "X-API-Key", KEY);
         var events = Json.parse(request("GET", "/message/" + id + "/events", null).body());
         assertThat(((List<?>) events.get("events")).stream().map(e -> (Object) ((Map<?, ?>) e).get("event")).toList())
                 .containsExactly("scheduled", "processing", "sent");
@@ -188,7 +180,7 @@ class ScheduledSendingTest {
         long late = deliveredAtNanos(id) - movedNanos;
         assertThat(late).as("delivered %d ms after the new send_at", late / 1_000_000)
                 .isBetween(0L, Duration.ofSeconds(1).toNanos());
-        await().atMost(Duration.ofSeconds(5)).until(() -> "sent".equals(status(id).get("status")));
+        mailer.awaitStatus(id, "sent", Duration.ofSeconds(5), "X-API-Key", KEY);
         assertThat(smtp.countsByTaskId().get(id)).isEqualTo(1L);
         // sent: neither cancelled nor moved any more
         assertThat(request("PATCH", "/message/" + id, "{\"send_at\":1}").statusCode()).isEqualTo(409);

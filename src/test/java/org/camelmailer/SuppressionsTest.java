@@ -1,7 +1,6 @@
 package org.camelmailer;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +11,7 @@ import java.util.Map;
 
 import org.camelmailer.support.FaultySmtpServer;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerEnv;
 import org.camelmailer.support.RunningMailer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,10 +36,8 @@ class SuppressionsTest {
     }
 
     static Map<String, String> environment(Map<String, String> more) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("MAILER_API_KEY", KEY, "SMTP_SERVER", "127.0.0.1",
-                "SMTP_PORT", Integer.toString(smtp.port()), "SMTP_SECURITY", "none", "MAILER_RETRY_DELAY", "200ms"));
-        env.putAll(more);
-        return env;
+        return new MailerEnv().smtp(smtp.port()).with("MAILER_API_KEY", KEY).with("MAILER_RETRY_DELAY", "200ms")
+                .with(more).toMap();
     }
 
     @AfterAll
@@ -65,14 +63,7 @@ class SuppressionsTest {
     }
 
     static String send(RunningMailer mailer, Object to) {
-        HttpResponse<String> r = mailer.postJson(Json.of(Map.of("to", to, "subject", "Point", "text", "Bonjour")),
-                "X-API-Key", KEY);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        return (String) Json.parse(r.body()).get("task_id");
-    }
-
-    static String status(RunningMailer mailer, String taskId) {
-        return (String) Json.parse(call(mailer, "GET", "/message/" + taskId, null, "X-API-Key", KEY).body()).get("status");
+        return mailer.accept(Map.of("to", to, "subject", "Point", "text", "Bonjour"), "X-API-Key", KEY);
     }
 
     @SuppressWarnings("unchecked")
@@ -91,7 +82,7 @@ class SuppressionsTest {
         smtp.replyAlways("gone@example.org", 550);
         String taskId = send(mailer, "Gone <Gone@example.org>");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(mailer, taskId)));
+        mailer.awaitStatus(taskId, "failed", Duration.ofSeconds(15), "X-API-Key", KEY);
         assertThat(suppressions(mailer)).anySatisfy(e -> {
             assertThat(e).containsEntry("email", "gone@example.org").containsEntry("task_id", taskId);
             assertThat((String) e.get("reason")).startsWith("550 5.1.1 <Gone@example.org>: refused by the test");
@@ -107,7 +98,7 @@ class SuppressionsTest {
         smtp.replyAlways("refused@example.org", 550);
         String taskId = send(mailer, List.of("kept@example.org", "refused@example.org", "Other <other@example.org>"));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(mailer, taskId)));
+        mailer.awaitStatus(taskId, "failed", Duration.ofSeconds(15), "X-API-Key", KEY);
         assertThat(addresses(mailer)).contains("refused@example.org")
                 .doesNotContain("kept@example.org", "other@example.org");
     }
@@ -117,7 +108,7 @@ class SuppressionsTest {
         smtp.reply("busy@example.org", 450, 1);
         String taskId = send(mailer, "busy@example.org");
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status(mailer, taskId)));
+        mailer.awaitStatus(taskId, "sent", Duration.ofSeconds(15), "X-API-Key", KEY);
         assertThat(smtp.recipientAttempts("busy@example.org")).isEqualTo(2);
         assertThat(addresses(mailer)).doesNotContain("busy@example.org");
     }
@@ -128,7 +119,7 @@ class SuppressionsTest {
         try (RunningMailer off = RunningMailer.onOwnRedis(environment(Map.of("MAILER_SUPPRESS_HARD_BOUNCES", "FALSE")))) {
             String taskId = send(off, "off@example.org");
 
-            await().atMost(Duration.ofSeconds(15)).until(() -> "failed".equals(status(off, taskId)));
+            off.awaitStatus(taskId, "failed", Duration.ofSeconds(15), "X-API-Key", KEY);
             assertThat(suppressions(off)).isEmpty();
             assertThat(off.redis().hasKey("mailer:suppressions")).isFalse();
         }

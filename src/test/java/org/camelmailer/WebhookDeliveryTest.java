@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.sun.net.httpserver.HttpServer;
 import org.camelmailer.support.FreePort;
 import org.camelmailer.support.Json;
+import org.camelmailer.support.MailerEnv;
 import org.camelmailer.support.RedisServerExtension;
 import org.camelmailer.support.RunningMailer;
 import org.camelmailer.webhook.WebhookJobs;
@@ -77,16 +77,13 @@ class WebhookDeliveryTest {
                 "http://127.0.0.1:" + port + "/flaky",
                 "http://127.0.0.1:" + LATE_PORT + "/late",
                 "http://127.0.0.1:" + port + "/broken");
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("REDIS_URL", redis.url());
-        env.put("MAILER_API_KEY", KEY);
-        env.put("MAILER_WEBHOOK_URL", String.join(",", urls));
-        env.put("MAILER_WEBHOOK_SECRET", SECRET);
-        env.put("MAILER_WEBHOOK_MAX_AGE", "4s");
-        env.put("MAILER_WEBHOOK_TIMEOUT", "2s");
-        env.put("MAILER_RETRY_DELAY", "200ms");
-        env.put("MAILER_RETRY_MAX_DELAY", "500ms");
-        mailer = RunningMailer.start(env);
+        mailer = RunningMailer.start(new MailerEnv().redis(redis.url())
+                .with("MAILER_API_KEY", KEY)
+                .with("MAILER_WEBHOOK_URL", String.join(",", urls))
+                .with("MAILER_WEBHOOK_SECRET", SECRET)
+                .with("MAILER_WEBHOOK_MAX_AGE", "4s")
+                .with("MAILER_WEBHOOK_TIMEOUT", "2s")
+                .fastRetries().toMap());
     }
 
     @AfterAll
@@ -116,16 +113,9 @@ class WebhookDeliveryTest {
 
     /** The job for receiver number {@code url}, pushed as the event recording pushes it. */
     private static String push(int url, String taskId) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("task_id", taskId);
-        data.put("status", "sent");
-        data.put("recipients", 2);
-        data.put("attempt", 1);
-        data.put("smtp_reply", "250 2.0.0 Ok: queued as ABC");
-        data.put("error", null);
-        data.put("tags", List.of("promo"));
-        data.put("metadata", Map.of("client", "Société Générale"));
-        data.put("sequence", 5);
+        Map<String, Object> data = Json.object("task_id", taskId, "status", "sent", "recipients", 2, "attempt", 1,
+                "smtp_reply", "250 2.0.0 Ok: queued as ABC", "error", null, "tags", List.of("promo"),
+                "metadata", Map.of("client", "Société Générale"), "sequence", 5);
         String job = WebhookJobs.of(String.join(",", urls), "sent,failed").jobs("sent", Instant.now(), data).get(url);
         redis.redis().opsForList().leftPush(WebhookJobs.QUEUE, job);
         return (String) Json.parse(job).get("webhook_id");

@@ -4,10 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,17 +19,15 @@ import org.camelmailer.config.Setting;
  * The packaged service started as the README runs it ({@code java -jar target/camel-mailer.jar}) in a working
  * directory holding the project's routes/, prompts/ and application.properties, with the given environment only.
  */
-public final class MailerProcess implements AutoCloseable {
+public final class MailerProcess extends MailerHttp implements AutoCloseable {
 
     private final Process process;
     private final Path log;
-    private final int port;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private MailerProcess(Process process, Path log, int port) {
+        super(port, HttpClient.newHttpClient());
         this.process = process;
         this.log = log;
-        this.port = port;
     }
 
     /** A fresh working directory with copies of the project's routes, prompts, templates and application.properties. */
@@ -133,26 +128,9 @@ public final class MailerProcess implements AutoCloseable {
         }
     }
 
-    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
-    public HttpResponse<String> postJson(String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/message"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    }
-
     /** The service's JVM. */
     public long pid() {
         return process.pid();
-    }
-
-    /** The HTTP port it serves on (MAILER_HTTP_PORT). */
-    public int port() {
-        return port;
     }
 
     public boolean isAlive() {

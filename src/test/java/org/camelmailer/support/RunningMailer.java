@@ -2,13 +2,7 @@ package org.camelmailer.support;
 
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,21 +19,19 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * The whole application started in this JVM exactly as {@code main()} starts it (real routes/*.yaml,
  * real application.properties), with its settings given as environment variables, on a free port.
  */
-public final class RunningMailer implements AutoCloseable {
+public final class RunningMailer extends MailerHttp implements AutoCloseable {
 
     private final Main main;
     private final Thread runner;
-    private final int port;
     private final Path outbox;
     private final Path geminiLogs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** The Redis server {@link #onOwnRedis} started for this mailer alone, closed with it. */
     private RedisServerProcess ownRedis;
 
     private RunningMailer(Main main, Thread runner, int port, Path outbox, Path geminiLogs) {
+        super(port, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
         this.main = main;
         this.runner = runner;
-        this.port = port;
         this.outbox = outbox;
         this.geminiLogs = geminiLogs;
     }
@@ -114,35 +106,6 @@ public final class RunningMailer implements AutoCloseable {
 
     public Path geminiLogs() {
         return geminiLogs;
-    }
-
-    public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
-    }
-
-    public HttpResponse<String> postJson(String json, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri("/message"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return send(b.build());
-    }
-
-    public HttpResponse<String> send(HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
