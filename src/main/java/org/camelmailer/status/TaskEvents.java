@@ -6,10 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.message.EmailAddress;
 import org.camelmailer.message.MailTask;
+import org.camelmailer.queue.ScriptJson;
 
 /**
  * What a task's record changes carry besides its fields ({@code queue.TaskQueue.PUT}): the event that explains the
@@ -27,7 +26,6 @@ public final class TaskEvents {
             TaskStatusStore.PROCESSING, TaskStatusStore.RETRYING, TaskStatusStore.SENT, TaskStatusStore.FAILED,
             TaskStatusStore.CANCELLED);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where events go besides the task's history: webhook jobs, as (list, entry) pairs pushed with the record. */
     @FunctionalInterface
@@ -102,7 +100,7 @@ public final class TaskEvents {
     }
 
     /**
-     * The pairs for one event: {@code +event} with its JSON ({@code attempt} may be the script's {@code %ATTEMPT%}),
+     * The pairs for one event: {@code +event} with its JSON ({@code attempt} may be {@link ScriptJson#ATTEMPT}),
      * then a {@code +push:} per outbox entry. {@code task} (null for an entry that is no task) gives what a webhook
      * receiver is told besides the event.
      */
@@ -112,39 +110,30 @@ public final class TaskEvents {
         json.put("event", event);
         json.put("at", at.toString());
         json.put("attempt", attempt);
-        json.put("sequence", "%SEQ%");
+        json.put("sequence", ScriptJson.SEQ);
         // what explains the event, when there is something (no "message_id": null for a mail written to the outbox)
         details.forEach((k, v) -> {
             if (v != null) {
                 json.put(k, v);
             }
         });
-        List<String> pairs = new ArrayList<>(List.of("+event", numbers(json)));
+        List<String> pairs = new ArrayList<>(List.of("+event", ScriptJson.write(json)));
         if (!outbox.wants(event)) {
             return pairs;
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("task_id", task == null ? "%ID%" : task.taskId());
+        data.put("task_id", task == null ? ScriptJson.TASK_ID : task.taskId());
         data.put("status", status);
         data.put("recipients", task == null ? null : task.recipients().size());
         data.put("attempt", attempt);
         data.putAll(details);
         data.put("tags", task == null ? List.of() : task.tags());
         data.put("metadata", task == null ? Map.of() : task.metadata());
-        data.put("sequence", "%SEQ%");
+        data.put("sequence", ScriptJson.SEQ);
         for (String[] push : outbox.pushes(event, at, data)) {
             pairs.add("+push:" + push[0]);
-            pairs.add(push[1].replace("\"%SEQ%\"", "%SEQ%").replace("\"%ATTEMPT%\"", "%ATTEMPT%"));
+            pairs.add(push[1]);
         }
         return pairs;
-    }
-
-    /** JSON with the script's number placeholders unquoted ({@code "%SEQ%"} becomes {@code %SEQ%}). */
-    static String numbers(Map<String, Object> json) {
-        try {
-            return JSON.writeValueAsString(json).replace("\"%SEQ%\"", "%SEQ%").replace("\"%ATTEMPT%\"", "%ATTEMPT%");
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

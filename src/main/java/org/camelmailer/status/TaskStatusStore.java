@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.message.Timestamps;
+import org.camelmailer.queue.ScriptJson;
 import org.camelmailer.queue.TaskQueue;
 import org.camelmailer.queue.TaskRecords;
 
@@ -149,7 +150,7 @@ public final class TaskStatusStore implements TaskRecords {
         // the entry kept for a reschedule is no longer needed once a worker has the task
         List<String> fields = new ArrayList<>(List.of("status", PROCESSING, "updated_at", at.toString(), "error", "",
                 "+hdel", ENTRY));
-        fields.addAll(events.event("processing", at, "%ATTEMPT%", Map.of(), null, PROCESSING));
+        fields.addAll(events.event("processing", at, ScriptJson.ATTEMPT, Map.of(), null, PROCESSING));
         fields.addAll(TaskEvents.statusMove(PROCESSING));
         return fields;
     }
@@ -380,7 +381,7 @@ public final class TaskStatusStore implements TaskRecords {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(List.of(Long.toString(ttl.toMillis()), SCHEDULED, QUEUED, RETRYING,
                 "status", CANCELLED, "updated_at", at.toString(), "+hdel", ENTRY));
-        fields.addAll(events.event(CANCELLED, at, "%ATTEMPT%", Map.of(), null, CANCELLED));
+        fields.addAll(events.event(CANCELLED, at, ScriptJson.ATTEMPT, Map.of(), null, CANCELLED));
         fields.addAll(TaskEvents.statusMove(CANCELLED));
         fields.addAll(List.of(extraPairs));
         List<?> r = redis.execute(CANCEL, List.of(key(taskId)), fields.toArray());

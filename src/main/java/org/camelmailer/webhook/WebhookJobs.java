@@ -8,10 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.config.WebhookEvents;
 import org.camelmailer.config.WebhookUrls;
+import org.camelmailer.queue.ScriptJson;
 
 /**
  * The producing side of the webhook queue {@value #QUEUE}: for a task event named in MAILER_WEBHOOK_EVENTS, one JSON
@@ -24,7 +23,6 @@ public final class WebhookJobs {
     /** The events a webhook may be asked for (MAILER_WEBHOOK_EVENTS). */
     public static final List<String> EVENTS = WebhookEvents.EVENTS;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final WebhookJobs NONE = new WebhookJobs(0, Set.of());
 
     private final int urls;
@@ -74,11 +72,8 @@ public final class WebhookJobs {
             job.put("data", data);
             job.put("attempt", 0);
             job.put("created_at", createdAt);
-            try {
-                jobs.add(JSON.writeValueAsString(job));
-            } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("webhook data that is not JSON: " + e.getOriginalMessage(), e);
-            }
+            // pushed by the record's script, which replaces its placeholders in it: the data's own '%' are escaped
+            jobs.add(ScriptJson.write(job));
         }
         return jobs;
     }

@@ -66,6 +66,49 @@ class TaskHistoryTest {
         assertThat(store.events("unknown")).isNull();
     }
 
+    /** The script replaces %ID%, %SEQ% and %ATTEMPT% in what it writes: a sender's or a server's own stay as written. */
+    @Test
+    void should_keep_percent_placeholders_of_the_data_as_written_in_events_and_webhook_jobs() throws Exception {
+        org.camelmailer.webhook.WebhookJobs jobs = org.camelmailer.webhook.WebhookJobs.of("http://127.0.0.1:9/hook",
+                "processing,retrying");
+        TaskStatusStore hooked = new TaskStatusStore(redis, TTL, new TaskEvents.Outbox() {
+            @Override
+            public boolean wants(String event) {
+                return jobs.wants(event);
+            }
+
+            @Override
+            public List<String[]> pushes(String event, Instant at, Map<String, Object> data) {
+                return jobs.jobs(event, at, data).stream().map(j -> new String[] {"hooks", j}).toList();
+            }
+        });
+        TaskQueue queue = new TaskQueue(redis, "q");
+        MailTask task = new MailTask("t%", List.of("bob@example.org"), null, null, null, null, "s", "m", null, null,
+                null, List.of("50%ID%"), Map.of("note", "%SEQ% %ATTEMPT% 100%"), null, false, 0,
+                Instant.now().toString(), false);
+        hooked.queued(task);
+        redis.opsForList().leftPush("q", "{\"task_id\":\"t%\",\"attempt\":0}");
+        TaskQueue.Claimed claim = queue.claim(Duration.ofMinutes(1), hooked);
+        hooked.retryingAndDelayed(task, 1, "451 4.3.0 %ID% busy %SEQ%", queue, claim.lease(),
+                "{\"task_id\":\"t%\",\"attempt\":1}", Duration.ZERO);
+
+        assertThat(hooked.events("t%").get(2)).containsEntry("error", "451 4.3.0 %ID% busy %SEQ%")
+                .containsEntry("sequence", 3);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> pushed = new ArrayList<>();
+        for (String job : redis.opsForList().range("hooks", 0, -1)) {
+            pushed.add(json.readTree(job).path("data"));
+        }
+        // LPUSH: the newest first
+        assertThat(pushed).hasSize(2);
+        assertThat(pushed.get(1).path("task_id").textValue()).as("the placeholder of a record's id").isEqualTo("t%");
+        assertThat(pushed.get(1).path("sequence").intValue()).isEqualTo(2);
+        assertThat(pushed.get(1).path("attempt").intValue()).isEqualTo(1);
+        assertThat(pushed.get(0).path("error").textValue()).isEqualTo("451 4.3.0 %ID% busy %SEQ%");
+        assertThat(pushed.get(0).path("tags").get(0).textValue()).isEqualTo("50%ID%");
+        assertThat(pushed.get(0).path("metadata").path("note").textValue()).isEqualTo("%SEQ% %ATTEMPT% 100%");
+    }
+
     @Test
     void should_keep_the_last_200_events_of_a_task_with_their_numbers() {
         MailTask task = task("t200", Instant.now(), List.of(), "bob@example.org");
