@@ -278,7 +278,7 @@ class DashboardTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void should_give_the_overview_from_the_queues_and_the_status_indexes() {
+    void should_give_the_overview_from_the_queues_and_the_counts_per_minute() {
         String id = post(message("counted@example.org", "dash-count"));
         await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(status(id)));
         Map<String, Object> o = Json.parse(authorized("GET", "/admin/overview").body());

@@ -93,7 +93,9 @@ public final class TaskQueue {
      * scored by the record's {@code created_ms}; entries older than the TTL leave the set when it is read, and as one
      * is added for one record in 16 (created_ms a multiple of 16: the cost of a sweep, without a sweeper);</li>
      * <li>{@code +hdel}: the hash field the value names is removed from the record;</li>
-     * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments).</li>
+     * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments);</li>
+     * <li>{@code +count:<key>}: the counter {@code <key>} is incremented and expires in the value's ms (the tasks sent
+     * or failed in one minute, counted as the status changes).</li>
      * </ul>
      * In every value, {@code %ATTEMPT%} becomes {@code attempts} (when given) and {@code %ID%} the record's task_id.
      */
@@ -127,7 +129,9 @@ public final class TaskQueue {
             + "      redis.call('PEXPIRE', set, ttl) "
             + "    elseif kind == '+zrem:' then redis.call('ZREM', string.sub(f, 7), v) "
             + "    elseif kind == '+hdel' then redis.call('HDEL', key, v) "
-            + "    elseif kind == '+keep:' then redis.call('PEXPIRE', string.sub(f, 7), v) end "
+            + "    elseif kind == '+keep:' then redis.call('PEXPIRE', string.sub(f, 7), v) "
+            + "    elseif kind == '+count' then "
+            + "      local counter = string.sub(f, 8) redis.call('INCR', counter) redis.call('PEXPIRE', counter, v) end "
             + "  end "
             + "end "
             + "flush() redis.call('PEXPIRE', key, ttl) end ";

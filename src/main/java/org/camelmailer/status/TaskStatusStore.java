@@ -45,6 +45,9 @@ public final class TaskStatusStore implements TaskRecords {
     static final String VERSION = "version";
     static final String SEND_AT = "send_at";
 
+    /** How long a per-minute count of sent or failed tasks is kept: the overview's hour, and a margin. */
+    static final Duration COUNTED_FOR = Duration.ofHours(2);
+
     /**
      * Cancel: the record, if its status is ARGV[2], ARGV[3] or ARGV[4], written from the pairs after ARGV[4] with TTL
      * ARGV[1] ({@code %ATTEMPT%}: its attempts so far). Answers {status found (empty: no record), 1 cancelled | 0 not}.
@@ -315,6 +318,7 @@ public final class TaskStatusStore implements TaskRecords {
         fields.addAll(events.event(FAILED, at, attempts, Map.of("error", error == null ? "" : error), task, FAILED));
         fields.addAll(events.event("dead_lettered", at, attempts, Map.of(), task, FAILED));
         fields.addAll(TaskEvents.statusMove(FAILED));
+        fields.addAll(counted(FAILED, at));
         return queue.moveTo(lease, deadLetters, record, key(taskId), this, fields.toArray(String[]::new));
     }
 
@@ -350,7 +354,21 @@ public final class TaskStatusStore implements TaskRecords {
         details.put("smtp_reply", smtpReply);
         fields.addAll(events.event(SENT, at, attempts, details, task, SENT));
         fields.addAll(TaskEvents.statusMove(SENT));
+        fields.addAll(counted(SENT, at));
         return fields;
+    }
+
+    /**
+     * The pseudo-field that counts a task in the minute of {@code at} as having become {@code status} (sent or failed),
+     * written with the status change itself so that a count never disagrees with the records.
+     */
+    static List<String> counted(String status, Instant at) {
+        return List.of("+count:" + countKey(status, at.toEpochMilli() / 60_000), Long.toString(COUNTED_FOR.toMillis()));
+    }
+
+    /** {@code mailer:stats:<status>:<epoch minute>}: how many tasks became {@code status} in that minute. */
+    static String countKey(String status, long epochMinute) {
+        return "mailer:stats:" + status + ":" + epochMinute;
     }
 
     /** What a cancel or a reschedule found: the task's status before (null: no record), and whether it changed. */
@@ -465,25 +483,21 @@ public final class TaskStatusStore implements TaskRecords {
     }
 
     /**
-     * For each of {@code statuses}, how many tasks that have it now were created in each of the {@code minutes}
-     * minutes from {@code fromMs}: one ZCOUNT of the status' index per minute, all in one pipeline. The index is
-     * scored by creation time, so a task counts in the minute it was created, whenever it reached the status.
+     * For each of {@code statuses} (sent, failed), how many tasks became it in each of the {@code minutes} minutes from
+     * the epoch minute {@code fromMinute}, whenever they were created: the counts {@link #counted} keeps, in one MGET.
      */
-    public Map<String, List<Long>> perMinute(List<String> statuses, long fromMs, int minutes) {
-        List<Object> counts = redis.executePipelined((RedisCallback<Object>) c -> {
-            for (String status : statuses) {
-                byte[] set = TaskEvents.statusSet(status).getBytes(StandardCharsets.UTF_8);
-                for (int i = 0; i < minutes; i++) {
-                    long start = fromMs + i * 60_000L;
-                    c.zSetCommands().zCount(set, start, start + 59_999);
-                }
+    public Map<String, List<Long>> perMinute(List<String> statuses, long fromMinute, int minutes) {
+        List<String> keys = new ArrayList<>();
+        for (String status : statuses) {
+            for (int i = 0; i < minutes; i++) {
+                keys.add(countKey(status, fromMinute + i));
             }
-            return null;
-        });
+        }
+        List<String> counts = redis.opsForValue().multiGet(keys);
         Map<String, List<Long>> perStatus = new LinkedHashMap<>();
         for (int s = 0; s < statuses.size(); s++) {
             perStatus.put(statuses.get(s), counts.subList(s * minutes, (s + 1) * minutes).stream()
-                    .map(n -> n == null ? 0L : ((Number) n).longValue()).toList());
+                    .map(n -> n == null ? 0L : Long.parseLong(n)).toList());
         }
         return perStatus;
     }
