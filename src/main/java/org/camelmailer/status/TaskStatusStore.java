@@ -1,5 +1,6 @@
 package org.camelmailer.status;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.message.Timestamps;
@@ -44,6 +47,12 @@ public final class TaskStatusStore implements TaskRecords {
     static final String QUEUE = "queue";
     static final String VERSION = "version";
     static final String SEND_AT = "send_at";
+    /**
+     * The subject, written by the worker with the task in hand (retrying, sent, failed): a waiting task's is read from
+     * its entry, whose field {@code sujet} it is. The record holds its entry (longer than 64 bytes) from its first
+     * write, so it is already no compact hash and this field costs it no change of encoding.
+     */
+    static final String SUBJECT = "subject";
 
     /** How long a per-minute count of sent or failed tasks is kept: the overview's hour, and a margin. */
     static final Duration COUNTED_FOR = Duration.ofHours(2);
@@ -299,6 +308,7 @@ public final class TaskStatusStore implements TaskRecords {
             TaskQueue.Lease lease, String next, Duration delay) {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(updateFields(RETRYING, attempts, error));
+        fields.addAll(subject(task));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("error", error);
         details.put("next_attempt_at", at.plus(delay).toString());
@@ -315,6 +325,7 @@ public final class TaskStatusStore implements TaskRecords {
             TaskQueue queue, TaskQueue.Lease lease, String deadLetters, String record) {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(updateFields(FAILED, attempts, error));
+        fields.addAll(subject(task));
         fields.addAll(events.event(FAILED, at, attempts, Map.of("error", error == null ? "" : error), task, FAILED));
         fields.addAll(events.event("dead_lettered", at, attempts, Map.of(), task, FAILED));
         fields.addAll(TaskEvents.statusMove(FAILED));
@@ -344,6 +355,7 @@ public final class TaskStatusStore implements TaskRecords {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(List.of("status", SENT, "attempts", Integer.toString(attempts),
                 "enhanced", Boolean.toString(enhanced), "updated_at", at.toString(), "error", note == null ? "" : note));
+        fields.addAll(subject(task));
         if (enhanced) {
             fields.addAll(events.event("enhanced", at, attempts, Map.of(), task, PROCESSING));
         } else if (task.enhanceContent() && note != null) {
@@ -356,6 +368,11 @@ public final class TaskStatusStore implements TaskRecords {
         fields.addAll(TaskEvents.statusMove(SENT));
         fields.addAll(counted(SENT, at));
         return fields;
+    }
+
+    /** The record's subject field for {@code task} (none for no task, or no subject). */
+    private static List<String> subject(MailTask task) {
+        return task == null || task.sujet() == null ? List.of() : List.of(SUBJECT, task.sujet());
     }
 
     /**
@@ -441,6 +458,8 @@ public final class TaskStatusStore implements TaskRecords {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("task_id", taskId);
         view.put("status", raw.get("status"));
+        Object subject = raw.get(SUBJECT);
+        view.put(SUBJECT, subject != null ? subject : subjectOf(raw.get(ENTRY)));
         view.put("attempts", Integer.parseInt(String.valueOf(raw.getOrDefault("attempts", "0"))));
         view.put("enhanced", Boolean.parseBoolean(String.valueOf(raw.get("enhanced"))));
         view.put("created_at", raw.get("created_at"));
@@ -456,6 +475,32 @@ public final class TaskStatusStore implements TaskRecords {
             view.put(SEND_AT, sendAt);
         }
         return view;
+    }
+
+    /**
+     * The field {@code sujet} of a queue entry (a task's JSON), read up to it and no further; null without an entry,
+     * or an entry without one.
+     */
+    static String subjectOf(Object entry) {
+        if (entry == null) {
+            return null;
+        }
+        try (JsonParser p = JSON.getFactory().createParser(String.valueOf(entry))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("sujet".equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            // an entry this version cannot read shows no subject, not a 500
+        }
+        return null;
     }
 
     /** The task's events, oldest first (at most the last 200), or null for an unknown (or expired) task. */

@@ -49,8 +49,8 @@ class TaskStatusStoreTest {
 
         Map<String, Object> view = store.find("t1");
 
-        assertThat(view).containsOnlyKeys("task_id", "status", "attempts", "enhanced", "created_at", "updated_at",
-                "error", "recipients", "tags", "metadata");
+        assertThat(view).containsOnlyKeys("task_id", "status", "subject", "attempts", "enhanced", "created_at",
+                "updated_at", "error", "recipients", "tags", "metadata");
         assertThat(view).containsEntry("task_id", "t1")
                 .containsEntry("status", "queued")
                 .containsEntry("attempts", 0)
@@ -68,8 +68,8 @@ class TaskStatusStoreTest {
         store.queued(task("t1"));
 
         assertThat(store.find("t1").keySet())
-                .containsExactly("task_id", "status", "attempts", "enhanced", "created_at", "updated_at", "error",
-                        "recipients", "tags", "metadata");
+                .containsExactly("task_id", "status", "subject", "attempts", "enhanced", "created_at", "updated_at",
+                        "error", "recipients", "tags", "metadata");
     }
 
     @Test
@@ -208,6 +208,31 @@ class TaskStatusStoreTest {
         assertThat(third.alreadyDone()).isNull();
         assertThat(queue.inflight()).as("all three claimed").isEqualTo(3);
         assertThat(store.claimMarkingProcessing(queue, Duration.ofMinutes(1))).as("empty queue").isNull();
+    }
+
+    @Test
+    void should_show_the_subject_from_the_entry_while_waiting_then_from_the_record() throws Exception {
+        MailTask task = created("t1", System.currentTimeMillis());
+        String entry = new ObjectMapper().writeValueAsString(task);
+        store.queued(task, entry, "mailer:queue", List.of());
+        assertThat(store.find("t1")).as("read from the entry kept while it waits").containsEntry("subject", "Réunion");
+
+        redis.opsForHash().delete(TaskStatusStore.key("t1"), "entry");
+        assertThat(store.find("t1")).as("entry gone, nothing recorded yet").containsEntry("subject", null);
+
+        store.sent(task, 1, false, null, "<t1@example.org>", "250 ok");
+        assertThat(store.find("t1")).as("recorded with the status").containsEntry("subject", "Réunion");
+        assertThat(store.search(new TaskStatusStore.Query(null, null, null, null, null, 10, null)).tasks())
+                .extracting(t -> t.get("subject")).containsExactly("Réunion");
+    }
+
+    @Test
+    void should_read_the_subject_of_an_entry_up_to_it_and_nothing_of_an_unreadable_one() {
+        assertThat(TaskStatusStore.subjectOf("{\"task_id\":\"t\",\"to\":[\"a@b\"],\"headers\":{\"sujet\":\"no\"},"
+                + "\"sujet\":\"<script>x</script>\",\"message\":\"unterminated")).isEqualTo("<script>x</script>");
+        assertThat(TaskStatusStore.subjectOf("{\"task_id\":\"t\"}")).isNull();
+        assertThat(TaskStatusStore.subjectOf("not json")).isNull();
+        assertThat(TaskStatusStore.subjectOf(null)).isNull();
     }
 
     @Test
