@@ -9,7 +9,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /** GET /message/{task_id}: the task's record while MAILER_STATUS_TTL keeps it. */
 @Schema(name = "TaskStatus", additionalProperties = Schema.AdditionalPropertiesValue.FALSE,
-        example = "{\"task_id\":\"3f6c2a52-8d0e-4a57-9a43-5b1f6f0c2d11\",\"status\":\"sent\",\"subject\":\"Bienvenue\",\"attempts\":1,"
+        example = "{\"task_id\":\"3f6c2a52-8d0e-4a57-9a43-5b1f6f0c2d11\",\"status\":\"sent\",\"subject\":\"Bienvenue\","
+                + "\"attempts\":1,"
                 + "\"enhanced\":false,\"created_at\":\"2026-11-28T09:12:03.512Z\",\"updated_at\":\"2026-11-28T09:12:04.087Z\","
                 + "\"error\":null}")
 public record TaskStatus(
