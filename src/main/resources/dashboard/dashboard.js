@@ -159,7 +159,7 @@
     }
     const page = await api('GET', '/messages?' + query);
     $('task-rows').replaceChildren(...page.messages.map((t) => el('tr', { dataset: { task: t.task_id } },
-      el('td', { className: 'nowrap' }, taskLink(t.task_id)), statusCell(t.status), el('td', {}, t.created_at), el('td', {}, t.attempts),
+      el('td', { className: 'nowrap' }, taskLink(t.task_id)), statusCell(t.status), el('td', { className: 'subject' }, t.subject), el('td', {}, t.created_at), el('td', {}, t.attempts),
       el('td', {}, t.recipients), el('td', {}, (t.tags || []).join(', ')), el('td', {}, t.error))));
   }
 

@@ -96,7 +96,9 @@ public final class TaskQueue {
      * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments);</li>
      * <li>{@code +list:<list>}: the value, as it is, is LPUSHed onto {@code <list>} (a task's queue entry);</li>
      * <li>{@code +zset:<set>}: the value is {@code "<score> <member>"}, the member ZADDed to {@code <set>} as it is (a
-     * scheduled task's entry in its queue's delayed set).</li>
+     * scheduled task's entry in its queue's delayed set);</li>
+     * <li>{@code +count:<key>}: the counter {@code <key>} is incremented and expires in the value's ms (the tasks sent
+     * or failed in one minute, counted as the status changes).</li>
      * </ul>
      * In every other value, {@code %ATTEMPT%} becomes {@code attempts} (when given) and {@code %ID%} the record's
      * task_id.
@@ -116,6 +118,8 @@ public final class TaskQueue {
             + "    elseif kind == '+zset:' then "
             + "      local sp = string.find(v, ' ', 1, true) "
             + "      redis.call('ZADD', string.sub(f, 7), string.sub(v, 1, sp - 1), string.sub(v, sp + 1)) "
+            + "    elseif kind == '+count' then "
+            + "      local counter = string.sub(f, 8) redis.call('INCR', counter) redis.call('PEXPIRE', counter, v) "
             + "    else "
             + "      if attempts then v = string.gsub(v, '%%ATTEMPT%%', attempts) end "
             + "      if string.find(v, '%ID%', 1, true) then "

@@ -1,5 +1,6 @@
 package org.camelmailer.status;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.camelmailer.message.MailTask;
 import org.camelmailer.message.Timestamps;
@@ -45,6 +48,15 @@ public final class TaskStatusStore implements TaskRecords {
     static final String QUEUE = "queue";
     static final String VERSION = "version";
     static final String SEND_AT = "send_at";
+    /**
+     * The subject, written by the worker with the task in hand (retrying, sent, failed): a waiting task's is read from
+     * its entry, whose field {@code sujet} it is. The record holds its entry (longer than 64 bytes) from its first
+     * write, so it is already no compact hash and this field costs it no change of encoding.
+     */
+    static final String SUBJECT = "subject";
+
+    /** How long a per-minute count of sent or failed tasks is kept: the overview's hour, and a margin. */
+    static final Duration COUNTED_FOR = Duration.ofHours(2);
 
     /**
      * Cancel: the record, if its status is ARGV[2], ARGV[3] or ARGV[4], written from the pairs after ARGV[4] with TTL
@@ -307,6 +319,7 @@ public final class TaskStatusStore implements TaskRecords {
             TaskQueue.Lease lease, String next, Duration delay) {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(updateFields(RETRYING, attempts, error));
+        fields.addAll(subject(task));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("error", error);
         details.put("next_attempt_at", at.plus(delay).toString());
@@ -323,9 +336,11 @@ public final class TaskStatusStore implements TaskRecords {
             TaskQueue queue, TaskQueue.Lease lease, String deadLetters, String record) {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(updateFields(FAILED, attempts, error));
+        fields.addAll(subject(task));
         fields.addAll(events.event(FAILED, at, attempts, Map.of("error", error == null ? "" : error), task, FAILED));
         fields.addAll(events.event("dead_lettered", at, attempts, Map.of(), task, FAILED));
         fields.addAll(TaskEvents.statusMove(FAILED));
+        fields.addAll(counted(FAILED, at));
         return queue.moveTo(lease, deadLetters, record, key(taskId), this, fields.toArray(String[]::new));
     }
 
@@ -351,6 +366,7 @@ public final class TaskStatusStore implements TaskRecords {
         Instant at = Instant.now();
         List<String> fields = new ArrayList<>(List.of("status", SENT, "attempts", Integer.toString(attempts),
                 "enhanced", Boolean.toString(enhanced), "updated_at", at.toString(), "error", note == null ? "" : note));
+        fields.addAll(subject(task));
         if (enhanced) {
             fields.addAll(events.event("enhanced", at, attempts, Map.of(), task, PROCESSING));
         } else if (task.enhanceContent() && note != null) {
@@ -361,7 +377,26 @@ public final class TaskStatusStore implements TaskRecords {
         details.put("smtp_reply", smtpReply);
         fields.addAll(events.event(SENT, at, attempts, details, task, SENT));
         fields.addAll(TaskEvents.statusMove(SENT));
+        fields.addAll(counted(SENT, at));
         return fields;
+    }
+
+    /** The record's subject field for {@code task} (none for no task, or no subject). */
+    private static List<String> subject(MailTask task) {
+        return task == null || task.sujet() == null ? List.of() : List.of(SUBJECT, task.sujet());
+    }
+
+    /**
+     * The pseudo-field that counts a task in the minute of {@code at} as having become {@code status} (sent or failed),
+     * written with the status change itself so that a count never disagrees with the records.
+     */
+    static List<String> counted(String status, Instant at) {
+        return List.of("+count:" + countKey(status, at.toEpochMilli() / 60_000), Long.toString(COUNTED_FOR.toMillis()));
+    }
+
+    /** {@code mailer:stats:<status>:<epoch minute>}: how many tasks became {@code status} in that minute. */
+    static String countKey(String status, long epochMinute) {
+        return "mailer:stats:" + status + ":" + epochMinute;
     }
 
     /** What a cancel or a reschedule found: the task's status before (null: no record), and whether it changed. */
@@ -434,6 +469,8 @@ public final class TaskStatusStore implements TaskRecords {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("task_id", taskId);
         view.put("status", raw.get("status"));
+        Object subject = raw.get(SUBJECT);
+        view.put(SUBJECT, subject != null ? subject : subjectOf(raw.get(ENTRY)));
         view.put("attempts", Integer.parseInt(String.valueOf(raw.getOrDefault("attempts", "0"))));
         view.put("enhanced", Boolean.parseBoolean(String.valueOf(raw.get("enhanced"))));
         view.put("created_at", raw.get("created_at"));
@@ -449,6 +486,32 @@ public final class TaskStatusStore implements TaskRecords {
             view.put(SEND_AT, sendAt);
         }
         return view;
+    }
+
+    /**
+     * The field {@code sujet} of a queue entry (a task's JSON), read up to it and no further; null without an entry,
+     * or an entry without one.
+     */
+    static String subjectOf(Object entry) {
+        if (entry == null) {
+            return null;
+        }
+        try (JsonParser p = JSON.getFactory().createParser(String.valueOf(entry))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                if ("sujet".equals(name)) {
+                    return value == JsonToken.VALUE_STRING ? p.getText() : null;
+                }
+                p.skipChildren();
+            }
+        } catch (IOException e) {
+            // an entry this version cannot read shows no subject, not a 500
+        }
+        return null;
     }
 
     /** The task's events, oldest first (at most the last 200), or null for an unknown (or expired) task. */
@@ -476,25 +539,21 @@ public final class TaskStatusStore implements TaskRecords {
     }
 
     /**
-     * For each of {@code statuses}, how many tasks that have it now were created in each of the {@code minutes}
-     * minutes from {@code fromMs}: one ZCOUNT of the status' index per minute, all in one pipeline. The index is
-     * scored by creation time, so a task counts in the minute it was created, whenever it reached the status.
+     * For each of {@code statuses} (sent, failed), how many tasks became it in each of the {@code minutes} minutes from
+     * the epoch minute {@code fromMinute}, whenever they were created: the counts {@link #counted} keeps, in one MGET.
      */
-    public Map<String, List<Long>> perMinute(List<String> statuses, long fromMs, int minutes) {
-        List<Object> counts = redis.executePipelined((RedisCallback<Object>) c -> {
-            for (String status : statuses) {
-                byte[] set = TaskEvents.statusSet(status).getBytes(StandardCharsets.UTF_8);
-                for (int i = 0; i < minutes; i++) {
-                    long start = fromMs + i * 60_000L;
-                    c.zSetCommands().zCount(set, start, start + 59_999);
-                }
+    public Map<String, List<Long>> perMinute(List<String> statuses, long fromMinute, int minutes) {
+        List<String> keys = new ArrayList<>();
+        for (String status : statuses) {
+            for (int i = 0; i < minutes; i++) {
+                keys.add(countKey(status, fromMinute + i));
             }
-            return null;
-        });
+        }
+        List<String> counts = redis.opsForValue().multiGet(keys);
         Map<String, List<Long>> perStatus = new LinkedHashMap<>();
         for (int s = 0; s < statuses.size(); s++) {
             perStatus.put(statuses.get(s), counts.subList(s * minutes, (s + 1) * minutes).stream()
-                    .map(n -> n == null ? 0L : ((Number) n).longValue()).toList());
+                    .map(n -> n == null ? 0L : Long.parseLong(n)).toList());
         }
         return perStatus;
     }

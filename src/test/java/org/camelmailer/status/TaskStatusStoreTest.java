@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.DefaultRedisScript;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /** Task status records against a real redis-server process. */
 class TaskStatusStoreTest {
@@ -46,8 +49,8 @@ class TaskStatusStoreTest {
 
         Map<String, Object> view = store.find("t1");
 
-        assertThat(view).containsOnlyKeys("task_id", "status", "attempts", "enhanced", "created_at", "updated_at",
-                "error", "recipients", "tags", "metadata");
+        assertThat(view).containsOnlyKeys("task_id", "status", "subject", "attempts", "enhanced", "created_at",
+                "updated_at", "error", "recipients", "tags", "metadata");
         assertThat(view).containsEntry("task_id", "t1")
                 .containsEntry("status", "queued")
                 .containsEntry("attempts", 0)
@@ -65,8 +68,8 @@ class TaskStatusStoreTest {
         store.queued(task("t1"));
 
         assertThat(store.find("t1").keySet())
-                .containsExactly("task_id", "status", "attempts", "enhanced", "created_at", "updated_at", "error",
-                        "recipients", "tags", "metadata");
+                .containsExactly("task_id", "status", "subject", "attempts", "enhanced", "created_at", "updated_at",
+                        "error", "recipients", "tags", "metadata");
     }
 
     @Test
@@ -208,32 +211,82 @@ class TaskStatusStoreTest {
     }
 
     @Test
-    void should_count_the_tasks_sent_and_failed_per_minute_of_their_creation() {
-        long minute = System.currentTimeMillis() / 60_000 * 60_000;
-        long from = minute - 2 * 60_000;
-        sent("a", from);
-        sent("b", from + 59_999);
-        sent("c", minute + 5);
-        sent("before", from - 1);
-        store.queued(created("waiting", from + 61_000));
+    void should_show_the_subject_from_the_entry_while_waiting_then_from_the_record() throws Exception {
+        MailTask task = created("t1", System.currentTimeMillis());
+        String entry = new ObjectMapper().writeValueAsString(task);
+        store.queued(task, entry, "mailer:queue", List.of());
+        assertThat(store.find("t1")).as("read from the entry kept while it waits").containsEntry("subject", "Réunion");
 
-        Map<String, List<Long>> counts = store.perMinute(List.of(TaskStatusStore.SENT, TaskStatusStore.FAILED), from, 3);
+        redis.opsForHash().delete(TaskStatusStore.key("t1"), "entry");
+        assertThat(store.find("t1")).as("entry gone, nothing recorded yet").containsEntry("subject", null);
 
-        assertThat(counts.get(TaskStatusStore.SENT)).containsExactly(2L, 0L, 1L);
+        store.sent(task, 1, false, null, "<t1@example.org>", "250 ok");
+        assertThat(store.find("t1")).as("recorded with the status").containsEntry("subject", "Réunion");
+        assertThat(store.search(new TaskStatusStore.Query(null, null, null, null, null, 10, null)).tasks())
+                .extracting(t -> t.get("subject")).containsExactly("Réunion");
+    }
+
+    @Test
+    void should_read_the_subject_of_an_entry_up_to_it_and_nothing_of_an_unreadable_one() {
+        assertThat(TaskStatusStore.subjectOf("{\"task_id\":\"t\",\"to\":[\"a@b\"],\"headers\":{\"sujet\":\"no\"},"
+                + "\"sujet\":\"<script>x</script>\",\"message\":\"unterminated")).isEqualTo("<script>x</script>");
+        assertThat(TaskStatusStore.subjectOf("{\"task_id\":\"t\"}")).isNull();
+        assertThat(TaskStatusStore.subjectOf("not json")).isNull();
+        assertThat(TaskStatusStore.subjectOf(null)).isNull();
+    }
+
+    @Test
+    void should_count_a_task_in_the_minute_given_with_its_status_change() {
+        Instant at = Instant.parse("2026-12-01T09:41:59.999Z");
+        long minute = at.toEpochMilli() / 60_000;
+        RedisScript<Long> write = new DefaultRedisScript<>(TaskQueue.PUT + "put(KEYS[1], ARGV[1], 2, nil) return 1",
+                Long.class);
+        List<String> args = new ArrayList<>(List.of(Long.toString(TTL.toMillis()), "status", TaskStatusStore.SENT));
+        args.addAll(TaskStatusStore.counted(TaskStatusStore.SENT, at));
+
+        redis.execute(write, List.of(TaskStatusStore.key("t1")), args.toArray());
+        redis.execute(write, List.of(TaskStatusStore.key("t2")), args.toArray());
+
+        assertThat(TaskStatusStore.countKey(TaskStatusStore.SENT, minute)).isEqualTo("mailer:stats:sent:" + minute);
+        Map<String, List<Long>> counts = store.perMinute(List.of(TaskStatusStore.SENT, TaskStatusStore.FAILED),
+                minute - 1, 3);
+        assertThat(counts.get(TaskStatusStore.SENT)).containsExactly(0L, 2L, 0L);
         assertThat(counts.get(TaskStatusStore.FAILED)).containsExactly(0L, 0L, 0L);
-        assertThat(store.count(TaskStatusStore.SENT)).isEqualTo(4);
-        assertThat(store.count(TaskStatusStore.QUEUED)).isEqualTo(1);
+        assertThat(redis.getExpire(TaskStatusStore.countKey(TaskStatusStore.SENT, minute), TimeUnit.SECONDS))
+                .as("kept two hours").isBetween(Duration.ofHours(2).toSeconds() - 60, Duration.ofHours(2).toSeconds());
+    }
+
+    @Test
+    void should_count_a_task_in_the_minute_it_was_sent_or_failed_not_the_minute_it_was_created() {
+        long createdMinute = System.currentTimeMillis() / 60_000 - 30;
+        MailTask late = created("late", createdMinute * 60_000 + 5);
+        MailTask lost = created("lost", createdMinute * 60_000 + 7);
+        store.queued(late);
+        store.queued(lost);
+        TaskQueue queue = new TaskQueue(redis, "mailer:queue");
+        redis.opsForList().leftPush("mailer:queue", "{\"task_id\":\"lost\"}");
+        TaskQueue.Lease lease = queue.claim(Duration.ofMinutes(1));
+        long before = System.currentTimeMillis() / 60_000;
+
+        store.sent(late, 3, false, null, "<late@example.org>", "250 ok");
+        store.failedAndDeadLettered("lost", lost, 1, "550 no such user", queue, lease, "mailer:dead", "{}");
+        long after = System.currentTimeMillis() / 60_000;
+
+        Map<String, List<Long>> counts = store.perMinute(List.of(TaskStatusStore.SENT, TaskStatusStore.FAILED),
+                createdMinute, (int) (after - createdMinute + 1));
+        for (String status : List.of(TaskStatusStore.SENT, TaskStatusStore.FAILED)) {
+            List<Long> perMinute = counts.get(status);
+            assertThat(perMinute.get(0)).as(status + ": nothing in the creation minute").isZero();
+            assertThat(perMinute.stream().mapToLong(Long::longValue).sum()).as(status).isEqualTo(1);
+            assertThat((long) perMinute.indexOf(1L)).as(status + ": in the minute of the change")
+                    .isBetween(before - createdMinute, after - createdMinute);
+        }
+        assertThat(store.count(TaskStatusStore.SENT)).isEqualTo(1);
     }
 
     private static MailTask created(String id, long createdMs) {
         return new MailTask(id, "alice@example.com", "Réunion", "Bonjour", false, 0,
                 Instant.ofEpochMilli(createdMs).toString());
-    }
-
-    private void sent(String id, long createdMs) {
-        MailTask task = created(id, createdMs);
-        store.queued(task);
-        store.sent(task, 1, false, null, "<" + id + "@example.org>", "250 ok");
     }
 
     @Test

@@ -6,8 +6,8 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
- * The last hour, a count per minute (GET /admin/overview): the tasks now sent or failed among those created in each
- * minute (the status indexes are scored by creation time).
+ * The last hour, a count per minute (GET /admin/overview): the tasks that became sent or failed in each minute, whenever
+ * they were created (a retried or scheduled task counts in the minute it was sent or failed).
  */
 @Schema(requiredProperties = {"from", "sent", "failed"}, name = "PerMinute",
         additionalProperties = Schema.AdditionalPropertiesValue.FALSE)

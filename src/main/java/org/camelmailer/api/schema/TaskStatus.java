@@ -9,7 +9,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 /** GET /message/{task_id}: the task's record while MAILER_STATUS_TTL keeps it. */
 @Schema(name = "TaskStatus", additionalProperties = Schema.AdditionalPropertiesValue.FALSE,
-        example = "{\"task_id\":\"3f6c2a52-8d0e-4a57-9a43-5b1f6f0c2d11\",\"status\":\"sent\",\"attempts\":1,"
+        example = "{\"task_id\":\"3f6c2a52-8d0e-4a57-9a43-5b1f6f0c2d11\",\"status\":\"sent\",\"subject\":\"Bienvenue\","
+                + "\"attempts\":1,"
                 + "\"enhanced\":false,\"created_at\":\"2026-11-28T09:12:03.512Z\",\"updated_at\":\"2026-11-28T09:12:04.087Z\","
                 + "\"error\":null}")
 public record TaskStatus(
@@ -17,6 +18,11 @@ public record TaskStatus(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                 allowableValues = {"scheduled", "queued", "processing", "retrying", "sent", "failed", "cancelled"})
         String status,
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
+                description = "the mail's subject (sujet, or the template's); null while a worker holds the task for its "
+                        + "first attempt (read from the queue entry while it waits, recorded when it is retried, sent "
+                        + "or failed)")
+        String subject,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0",
                 description = "delivery attempts so far") int attempts,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
