@@ -49,8 +49,8 @@ public final class TaskStatusStore implements TaskRecords {
     static final String VERSION = "version";
     static final String SEND_AT = "send_at";
     /**
-     * The subject, written by the worker with the task in hand (retrying, sent, failed): a waiting task's is read from
-     * its entry, whose field {@code sujet} it is. The record holds its entry (longer than 64 bytes) from its first
+     * The subject, written by the worker as it settles the task (retrying, sent, failed): a waiting task's, or one in
+     * hand, is read from its entry, whose field {@code sujet} it is. The record holds its entry (longer than 64 bytes) from its first
      * write, so it is already no compact hash and this field costs it no change of encoding.
      */
     static final String SUBJECT = "subject";
@@ -159,9 +159,8 @@ public final class TaskStatusStore implements TaskRecords {
     @Override
     public List<String> claimedFields() {
         Instant at = Instant.now();
-        // the entry kept for a reschedule is no longer needed once a worker has the task
-        List<String> fields = new ArrayList<>(List.of("status", PROCESSING, "updated_at", at.toString(), "error", "",
-                "+hdel", ENTRY));
+        // the entry stays while the task is in hand (no reschedule then, but its subject is read from it)
+        List<String> fields = new ArrayList<>(List.of("status", PROCESSING, "updated_at", at.toString(), "error", ""));
         fields.addAll(events.event("processing", at, ScriptJson.ATTEMPT, Map.of(), null, PROCESSING));
         fields.addAll(TaskEvents.statusMove(PROCESSING));
         return fields;
@@ -381,9 +380,13 @@ public final class TaskStatusStore implements TaskRecords {
         return fields;
     }
 
-    /** The record's subject field for {@code task} (none for no task, or no subject). */
+    /**
+     * A task settled by a worker (retrying, sent, failed): its subject field (none for no task, or no subject), and its
+     * entry, kept for a reschedule while it waited, gone.
+     */
     private static List<String> subject(MailTask task) {
-        return task == null || task.sujet() == null ? List.of() : List.of(SUBJECT, task.sujet());
+        return task == null || task.sujet() == null ? List.of("+hdel", ENTRY)
+                : List.of(SUBJECT, task.sujet(), "+hdel", ENTRY);
     }
 
     /**

@@ -68,7 +68,8 @@ class TaskScheduleTest {
     @Test
     void should_keep_a_scheduled_task_out_of_the_queue_until_it_is_due() throws Exception {
         Instant due = Instant.now().plusMillis(1500).truncatedTo(ChronoUnit.MILLIS);
-        admit(task("later", due));
+        MailTask task = task("later", due);
+        admit(task);
 
         assertThat(statuses.find("later")).containsEntry("status", "scheduled").containsEntry("send_at", due.toString());
         assertThat(redis.getExpire(TaskStatusStore.key("later"))).as("kept until its send time plus the TTL")
@@ -83,9 +84,13 @@ class TaskScheduleTest {
         assertThat(claimed.withdrawn()).isFalse();
         assertThat(JSON.readValue(claimed.payload(), MailTask.class).sendAt()).isEqualTo(due.toString());
         assertThat(statuses.find("later")).containsEntry("status", "processing");
+        assertThat(statuses.find("later")).as("read from the entry while the task is in hand")
+                .containsEntry("subject", task.sujet());
+        statuses.sentAndAcknowledged(task, 1, false, null, "<later@x>", "250 ok", queue, claimed.lease());
         assertThat(redis.opsForHash().hasKey(TaskStatusStore.key("later"), "entry"))
-                .as("the entry kept for a reschedule goes once a worker has the task").isFalse();
-        assertThat(statuses.events("later")).extracting(e -> e.get("event")).containsExactly("scheduled", "processing");
+                .as("the entry kept for a reschedule goes once the task is settled").isFalse();
+        assertThat(statuses.events("later")).extracting(e -> e.get("event"))
+                .containsExactly("scheduled", "processing", "sent");
     }
 
     @Test

@@ -19,9 +19,9 @@ public record TaskStatus(
                 allowableValues = {"scheduled", "queued", "processing", "retrying", "sent", "failed", "cancelled"})
         String status,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true,
-                description = "the mail's subject (sujet, or the template's); null while a worker holds the task for its "
-                        + "first attempt (read from the queue entry while it waits, recorded when it is retried, sent "
-                        + "or failed)")
+                description = "the mail's subject (sujet, or the template's): read from the queue entry the record "
+                        + "keeps until a worker settles the task, then recorded by it; null only for a record an older "
+                        + "version wrote")
         String subject,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0",
                 description = "delivery attempts so far") int attempts,
