@@ -162,6 +162,7 @@ class DashboardTest {
 
     @Test
     void should_suspend_and_resume_the_worker_route_with_its_buttons() {
+        String waiting = null;
         try (ChromiumPage page = dashboard()) {
             String suspend = "button[data-action=suspend][data-id=worker-take-task]";
             String resume = "button[data-action=resume][data-id=worker-take-task]";
@@ -175,6 +176,11 @@ class DashboardTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> routeStatus("worker-take-task") == ServiceStatus.Suspended);
                 waitFor(page, "document.querySelector(" + ChromiumPage.quote(resume) + ") !== null");
                 assertThat(page.text("tr[data-route=worker-take-task]")).contains("Suspended");
+                // suspended, the worker takes nothing: a mail posted now waits, queued
+                waiting = post(message("while-suspended@example.org", "dash-suspended"));
+                String held = waiting;
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                        .until(() -> "queued".equals(status(held)));
                 page.click(resume);
                 await().atMost(Duration.ofSeconds(10)).until(() -> routeStatus("worker-take-task") == ServiceStatus.Started);
                 waitFor(page, "document.querySelector(" + ChromiumPage.quote(suspend) + ") !== null");
@@ -185,7 +191,8 @@ class DashboardTest {
             }
             assertThat(page.problems()).isEmpty();
         }
-        // and the worker takes mail again
+        // resumed, the worker takes the mail that waited, and new mail
+        mailer.awaitStatus(waiting, "sent", Duration.ofSeconds(15), BEARER);
         String id = post(message("after-resume@example.org", "dash-resume"));
         mailer.awaitStatus(id, "sent", Duration.ofSeconds(15), BEARER);
     }
