@@ -97,6 +97,9 @@ public final class TaskQueue {
      * <li>{@code +list:<list>}: the value, as it is, is LPUSHed onto {@code <list>} (a task's queue entry);</li>
      * <li>{@code +zset:<set>}: the value is {@code "<score> <member>"}, the member ZADDed to {@code <set>} as it is (a
      * scheduled task's entry in its queue's delayed set);</li>
+     * <li>{@code +move:<prefix>}: the task (its record's task_id, scored by its created_ms) leaves the set
+     * {@code <prefix><status before>} (the record's status before this write, when it writes one) and joins
+     * {@code <prefix><value>} (the index by status: one ZREM and one ZADD whatever the statuses);</li>
      * <li>{@code +count:<key>}: the counter {@code <key>} is incremented and expires in the value's ms (the tasks sent
      * or failed in one minute, counted as the status changes).</li>
      * </ul>
@@ -104,13 +107,14 @@ public final class TaskQueue {
      * task_id.
      */
     public static final String PUT = "local function put(key, ttl, from, attempts) "
-            + "local seq, id, score, fields = nil, nil, nil, {} "
+            + "local seq, id, score, old, fields = nil, nil, nil, nil, {} "
             + "local function flush() if #fields > 0 then redis.call('HSET', key, unpack(fields)) fields = {} end end "
             + "for i = from, #ARGV, 2 do "
             + "  local f, v = ARGV[i], ARGV[i + 1] "
             + "  if string.byte(f, 1) ~= 43 then "
             + "    fields[#fields + 1] = f fields[#fields + 1] = v "
-            + "    if f == 'created_ms' then score = tonumber(v) elseif f == 'task_id' then id = v end "
+            + "    if f == 'created_ms' then score = tonumber(v) elseif f == 'task_id' then id = v "
+            + "    elseif f == 'status' and old == nil then old = redis.call('HGET', key, 'status') or false end "
             + "  else "
             + "    flush() "
             + "    local kind = string.sub(f, 1, 6) "
@@ -118,6 +122,12 @@ public final class TaskQueue {
             + "    elseif kind == '+zset:' then "
             + "      local sp = string.find(v, ' ', 1, true) "
             + "      redis.call('ZADD', string.sub(f, 7), string.sub(v, 1, sp - 1), string.sub(v, sp + 1)) "
+            + "    elseif kind == '+move:' then "
+            + "      local prefix = string.sub(f, 7) "
+            + "      id = id or redis.call('HGET', key, 'task_id') or '' "
+            + "      score = score or tonumber(redis.call('HGET', key, 'created_ms') or '0') "
+            + "      if old and old ~= v then redis.call('ZREM', prefix .. old, id) end "
+            + "      redis.call('ZADD', prefix .. v, score, id) redis.call('PEXPIRE', prefix .. v, ttl) "
             + "    elseif kind == '+count' then "
             + "      local counter = string.sub(f, 8) redis.call('INCR', counter) redis.call('PEXPIRE', counter, v) "
             + "    else "

@@ -70,24 +70,18 @@ public final class TaskEvents {
         return RECIPIENT + EmailAddress.key(address);
     }
 
-    /** The pairs that move the task ({@code %ID%} in the script) into {@code status}'s set and out of the others. */
+    /**
+     * The pair that moves the task from the set of the status its record had into {@code status}'s set (the write
+     * must set the record's status: the script reads the one before as the record changes).
+     */
     static List<String> statusMove(String status) {
-        List<String> pairs = new ArrayList<>();
-        for (String other : STATUSES) {
-            if (!other.equals(status)) {
-                pairs.add("+zrem:" + statusSet(other));
-                pairs.add("%ID%");
-            }
-        }
-        pairs.add("+zadd:" + statusSet(status));
-        pairs.add("%ID%");
-        return pairs;
+        return List.of("+move:" + STATUS, status);
     }
 
     /** The index entries of a new task: all tasks, its status, its tags, its recipients. */
     static List<String> indexed(MailTask task, String status) {
-        List<String> pairs = new ArrayList<>(List.of("+zadd:" + ALL, task.taskId(), "+zadd:" + statusSet(status),
-                task.taskId()));
+        List<String> pairs = new ArrayList<>(List.of("+zadd:" + ALL, task.taskId()));
+        pairs.addAll(statusMove(status));
         for (String tag : task.tags()) {
             pairs.add("+zadd:" + tagSet(tag));
             pairs.add(task.taskId());

@@ -63,6 +63,11 @@ class TaskHistoryTest {
         assertThat(Instant.parse((String) events.get(4).get("at"))).isAfterOrEqualTo(
                 Instant.parse((String) events.get(0).get("at")));
         assertThat(redis.opsForList().range("outbox", 0, -1)).containsExactly("sent t1 #5");
+        // through queued, processing, retrying and processing again, the task is in the index of its last status only
+        for (String status : TaskEvents.STATUSES) {
+            assertThat(redis.opsForZSet().score("mailer:index:status:" + status, "t1")).as(status)
+                    .isEqualTo(status.equals("sent") ? (double) Instant.parse(task.createdAt()).toEpochMilli() : null);
+        }
         assertThat(store.events("unknown")).isNull();
     }
 
