@@ -454,11 +454,6 @@ public final class TaskStatusStore implements TaskRecords {
         return SENT.equals(redis.opsForHash().get(key(taskId), "status"));
     }
 
-    /** True when the record says cancelled: a task no worker may mail. */
-    public boolean isCancelled(String taskId) {
-        return CANCELLED.equals(redis.opsForHash().get(key(taskId), "status"));
-    }
-
     /** The record as the API shows it, or null for an unknown (or expired) id. */
     public Map<String, Object> find(String taskId) {
         Map<Object, Object> raw = redis.opsForHash().entries(key(taskId));

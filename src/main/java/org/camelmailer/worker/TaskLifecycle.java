@@ -85,26 +85,15 @@ public final class TaskLifecycle {
     }
 
     /**
-     * Just before the mail goes to SMTP: the task must not be cancelled, and this worker must still hold its lease. A worker paused past its lease
+     * Just before the mail goes to SMTP: this worker must still hold its lease. A worker paused past its lease
      * (a GC pause, a stopped VM, Redis away) has lost the task to another claimer and must not mail it as well.
      */
     public void confirmLease(@ExchangeProperty(RedisQueueConsumer.CLAIM) Claim claim, @Variable("task") MailTask task) {
         if (claim != null && !claim.stillHeld()) {
             throw new LeaseLostException(task.taskId());
         }
-        // a cancel answers 409 once a claim has marked the task processing, so this finds one only if that rule is
-        // ever broken: the last word before SMTP is the record's. Redis not answering here does not stop the mail
-        // (the claim found the task not cancelled, atomically, moments ago)
-        boolean cancelled;
-        try {
-            cancelled = statuses.isCancelled(task.taskId());
-        } catch (RuntimeException e) {
-            LOG.debug("task {}: cannot read its record before SMTP ({}): sent as claimed", task.taskId(), e.getMessage());
-            cancelled = false;
-        }
-        if (cancelled) {
-            throw new TaskCancelledException(task.taskId());
-        }
+        // no read of the record here: a cancel answers 409 once a claim has marked the task processing, and the claim
+        // found it not cancelled, in the same script (one Redis round trip per mail saved, ~7 % of a worker's CPU)
     }
 
     /** Recorded before the queue entry is acknowledged, so a crash in between cannot mail twice. */
@@ -164,13 +153,6 @@ public final class TaskLifecycle {
         String payload = claim.payload();
         TaskQueue queue = claim.queue();
         TaskQueue.Lease lease = claim.lease();
-        if (causedBy(cause, TaskCancelledException.class)) {
-            // nothing was mailed and nothing is to be: the entry goes, the record says cancelled already
-            queue.acknowledge(lease);
-            claim.settled();
-            LOG.warn("task {} not mailed: it was cancelled", task.taskId());
-            return;
-        }
         if (leaseLost(cause)) {
             // nothing was mailed and the task is another claimer's now: no status, no retry, no dead letter from here.
             // Handed back rather than acknowledged: should the lease still be there after all, the task goes back to

@@ -232,28 +232,6 @@ class TaskLifecycleTest {
     }
 
     @Test
-    void should_refuse_to_mail_a_task_its_record_says_cancelled_and_acknowledge_it() throws Exception {
-        TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
-        statuses.queued(task());
-        server.redis().opsForList().leftPush("mailer:queue",
-                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(task()));
-        TaskQueue.Lease held = statuses.claimMarkingProcessing(queue, Duration.ofMinutes(1)).lease();
-        // what a cancel refuses to do while a worker has the task: written here as a rule broken some day would
-        server.redis().opsForHash().put("mailer:task:t1", "status", "cancelled");
-        Exchange exchange = failedDelivery(queue, held, null);
-        TaskLifecycle lifecycle = lifecycle(Duration.ofMinutes(1));
-
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, assertThrows(TaskCancelledException.class,
-                () -> lifecycle.confirmLease(claim(exchange), task())));
-        fail(lifecycle, exchange);
-
-        assertThat(queue.inflight()).isZero();
-        assertThat(queue.depth()).as("not handed back: never to be sent").isZero();
-        assertThat(statuses.find("t1")).containsEntry("status", "cancelled");
-        assertThat(claim(exchange).isSettled()).isTrue();
-    }
-
-    @Test
     void should_hand_a_task_back_rather_than_drop_it_when_a_lease_thought_lost_is_still_held() throws Exception {
         TaskQueue queue = new TaskQueue(server.redis(), "mailer:queue");
         statuses.queued(task());
