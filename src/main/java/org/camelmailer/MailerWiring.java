@@ -4,11 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -68,7 +66,6 @@ import org.camelmailer.queue.RedisQueueComponent;
 import org.camelmailer.worker.RetryPolicy;
 import org.camelmailer.worker.TaskLifecycle;
 import org.camelmailer.queue.TaskQueue;
-import org.camelmailer.status.TaskEvents;
 import org.camelmailer.status.TaskStatusStore;
 import org.camelmailer.config.Role;
 import org.camelmailer.config.SecretRedactor;
@@ -220,18 +217,7 @@ public final class MailerWiring extends MainListenerSupport implements CamelConf
         WebhookJobs webhookJobs = settings.isSet(Setting.MAILER_WEBHOOK_URL)
                 ? WebhookJobs.of(settings.get(Setting.MAILER_WEBHOOK_URL), settings.get(Setting.MAILER_WEBHOOK_EVENTS))
                 : WebhookJobs.none();
-        TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl, new TaskEvents.Outbox() {
-            @Override
-            public boolean wants(String event) {
-                return webhookJobs.wants(event);
-            }
-
-            @Override
-            public List<String[]> pushes(String event, Instant at, Map<String, Object> data) {
-                return webhookJobs.jobs(event, at, data).stream().map(job -> new String[] {WebhookJobs.QUEUE, job})
-                        .toList();
-            }
-        });
+        TaskStatusStore statuses = new TaskStatusStore(redis, statusTtl, webhookJobs.outbox());
         List<TaskQueue> queues = Queues.ALL.stream().map(key -> new TaskQueue(redis, key)).toList();
         TaskQueue webhookQueue = new TaskQueue(redis, WebhookJobs.QUEUE);
         MailerMetrics metrics = metrics(registry, queues, webhookQueue);

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.camelmailer.config.WebhookEvents;
 import org.camelmailer.config.WebhookUrls;
 import org.camelmailer.queue.ScriptJson;
+import org.camelmailer.status.TaskEvents;
 
 /**
  * The producing side of the webhook queue {@value #QUEUE}: for a task event named in MAILER_WEBHOOK_EVENTS, one JSON
@@ -54,6 +55,21 @@ public final class WebhookJobs {
     /** "sent", "failed", …: true when a job is to be made for this event. */
     public boolean wants(String event) {
         return event != null && events.contains(event);
+    }
+
+    /** Where the record scripts tell events: one job per receiver onto {@value #QUEUE}, for the events wanted. */
+    public TaskEvents.Outbox outbox() {
+        return new TaskEvents.Outbox() {
+            @Override
+            public boolean wants(String event) {
+                return WebhookJobs.this.wants(event);
+            }
+
+            @Override
+            public List<String[]> pushes(String event, Instant at, Map<String, Object> data) {
+                return jobs(event, at, data).stream().map(job -> new String[] {QUEUE, job}).toList();
+            }
+        };
     }
 
     /** One JSON job per URL for this event (empty when the event is not wanted). */

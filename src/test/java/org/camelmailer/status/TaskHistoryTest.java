@@ -76,17 +76,7 @@ class TaskHistoryTest {
     void should_keep_percent_placeholders_of_the_data_as_written_in_events_and_webhook_jobs() throws Exception {
         org.camelmailer.webhook.WebhookJobs jobs = org.camelmailer.webhook.WebhookJobs.of("http://127.0.0.1:9/hook",
                 "processing,retrying");
-        TaskStatusStore hooked = new TaskStatusStore(redis, TTL, new TaskEvents.Outbox() {
-            @Override
-            public boolean wants(String event) {
-                return jobs.wants(event);
-            }
-
-            @Override
-            public List<String[]> pushes(String event, Instant at, Map<String, Object> data) {
-                return jobs.jobs(event, at, data).stream().map(j -> new String[] {"hooks", j}).toList();
-            }
-        });
+        TaskStatusStore hooked = new TaskStatusStore(redis, TTL, jobs.outbox());
         TaskQueue queue = new TaskQueue(redis, "q");
         MailTask task = new MailTask("t%", List.of("bob@example.org"), null, null, null, null, "s", "m", null, null,
                 null, List.of("50%ID%"), Map.of("note", "%SEQ% %ATTEMPT% 100%"), null, false, 0,
@@ -101,7 +91,7 @@ class TaskHistoryTest {
                 .containsEntry("sequence", 3);
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         List<com.fasterxml.jackson.databind.JsonNode> pushed = new ArrayList<>();
-        for (String job : redis.opsForList().range("hooks", 0, -1)) {
+        for (String job : redis.opsForList().range(org.camelmailer.webhook.WebhookJobs.QUEUE, 0, -1)) {
             pushed.add(json.readTree(job).path("data"));
         }
         // LPUSH: the newest first
