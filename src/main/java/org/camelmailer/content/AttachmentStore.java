@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.camel.Variable;
 import org.camelmailer.message.Attachment;
 import org.camelmailer.message.MailTask;
+import org.camelmailer.message.Timestamps;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -65,8 +66,7 @@ public final class AttachmentStore {
 
     /** How long contents are kept: the TTL, from the task's send time when it is scheduled. */
     private Duration ttlUntil(java.time.Instant sendAt) {
-        Duration wait = sendAt == null ? Duration.ZERO : Duration.between(java.time.Instant.now(), sendAt);
-        return wait.isNegative() ? ttl : ttl.plus(wait);
+        return Timestamps.keptFor(ttl, sendAt);
     }
 
     /**

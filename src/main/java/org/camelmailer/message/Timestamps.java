@@ -48,6 +48,16 @@ public final class Timestamps {
         return ((date.toEpochDay() * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
     }
 
+    /**
+     * How long from now something is kept that must live {@code ttl} after {@code sendAt} (a scheduled task's record
+     * and attachments), or after now when {@code sendAt} is null or past.
+     */
+    public static java.time.Duration keptFor(java.time.Duration ttl, Instant sendAt) {
+        java.time.Duration wait = sendAt == null ? java.time.Duration.ZERO
+                : java.time.Duration.between(Instant.now(), sendAt);
+        return wait.isNegative() ? ttl : ttl.plus(wait);
+    }
+
     /** The decimal number in {@code s} from {@code from} to {@code to}, or -1 when a character is no digit. */
     private static int digits(String s, int from, int to) {
         int value = 0;

@@ -225,8 +225,7 @@ public final class TaskStatusStore implements TaskRecords {
     }
 
     private Duration ttlUntil(Instant sendAt) {
-        Duration wait = sendAt == null ? Duration.ZERO : Duration.between(Instant.now(), sendAt);
-        return wait.isNegative() ? ttl : ttl.plus(wait);
+        return Timestamps.keptFor(ttl, sendAt);
     }
 
     /**

@@ -274,12 +274,8 @@ public final class TaskLifecycle {
     }
 
     private static boolean leaseLost(Throwable cause) {
-        return causedBy(cause, LeaseLostException.class);
-    }
-
-    private static boolean causedBy(Throwable cause, Class<? extends Throwable> type) {
         for (Throwable e = cause; e != null; e = e.getCause() == e ? null : e.getCause()) {
-            if (type.isInstance(e)) {
+            if (e instanceof LeaseLostException) {
                 return true;
             }
         }
