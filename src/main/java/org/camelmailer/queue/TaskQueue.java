@@ -90,14 +90,16 @@ public final class TaskQueue {
      * <li>{@code +push:<list>}: the value is LPUSHed onto {@code <list>} (an outbox: a webhook job), {@code %SEQ%}
      * as in the event written before it;</li>
      * <li>{@code +zadd:<set>} / {@code +zrem:<set>}: the value joins / leaves the sorted set {@code <set>} (an index),
-     * scored by the record's {@code created_ms}; entries older than the TTL leave the set when it is read, and as one
-     * is added for one record in 16 (created_ms a multiple of 16: the cost of a sweep, without a sweeper);</li>
+     * scored by the record's {@code indexed_ms} (when its TTL counts from: its creation, a scheduled task's send time;
+     * {@code created_ms} for a record without one); entries scored longer ago than the TTL leave the set when it is
+     * read, and as one is added for one record in 16 (a score that is a multiple of 16: the cost of a sweep, without a
+     * sweeper);</li>
      * <li>{@code +hdel}: the hash field the value names is removed from the record;</li>
      * <li>{@code +keep:<key>}: {@code <key>} (if any) now expires in the value's ms (a scheduled task's attachments);</li>
      * <li>{@code +list:<list>}: the value, as it is, is LPUSHed onto {@code <list>} (a task's queue entry);</li>
      * <li>{@code +zset:<set>}: the value is {@code "<score> <member>"}, the member ZADDed to {@code <set>} as it is (a
      * scheduled task's entry in its queue's delayed set);</li>
-     * <li>{@code +move:<prefix>}: the task (its record's task_id, scored by its created_ms) leaves the set
+     * <li>{@code +move:<prefix>}: the task (its record's task_id, scored as for {@code +zadd:}) leaves the set
      * {@code <prefix><status before>} (the record's status before this write, when it writes one) and joins
      * {@code <prefix><value>} (the index by status: one ZREM and one ZADD whatever the statuses);</li>
      * <li>{@code +count:<key>}: the counter {@code <key>} is incremented and expires in the value's ms (the tasks sent
@@ -109,11 +111,13 @@ public final class TaskQueue {
     public static final String PUT = "local function put(key, ttl, from, attempts) "
             + "local seq, id, score, old, fields = nil, nil, nil, nil, {} "
             + "local function flush() if #fields > 0 then redis.call('HSET', key, unpack(fields)) fields = {} end end "
+            + "local function scored() return score or tonumber(redis.call('HGET', key, 'indexed_ms') "
+            + "  or redis.call('HGET', key, 'created_ms') or '0') end "
             + "for i = from, #ARGV, 2 do "
             + "  local f, v = ARGV[i], ARGV[i + 1] "
             + "  if string.byte(f, 1) ~= 43 then "
             + "    fields[#fields + 1] = f fields[#fields + 1] = v "
-            + "    if f == 'created_ms' then score = tonumber(v) elseif f == 'task_id' then id = v "
+            + "    if f == 'indexed_ms' then score = tonumber(v) elseif f == 'task_id' then id = v "
             + "    elseif f == 'status' and old == nil then old = redis.call('HGET', key, 'status') or false end "
             + "  else "
             + "    flush() "
@@ -125,7 +129,7 @@ public final class TaskQueue {
             + "    elseif kind == '+move:' then "
             + "      local prefix = string.sub(f, 7) "
             + "      id = id or redis.call('HGET', key, 'task_id') or '' "
-            + "      score = score or tonumber(redis.call('HGET', key, 'created_ms') or '0') "
+            + "      score = scored() "
             + "      if old and old ~= v then redis.call('ZREM', prefix .. old, id) end "
             + "      redis.call('ZADD', prefix .. v, score, id) redis.call('PEXPIRE', prefix .. v, ttl) "
             + "    elseif kind == '+count' then "
@@ -144,7 +148,7 @@ public final class TaskQueue {
             + "        if seq then v = string.gsub(v, '%%SEQ%%', seq) end redis.call('LPUSH', string.sub(f, 7), v) "
             + "      elseif kind == '+zadd:' then "
             + "        local set = string.sub(f, 7) "
-            + "        score = score or tonumber(redis.call('HGET', key, 'created_ms') or '0') "
+            + "        score = scored() "
             + "        redis.call('ZADD', set, score, v) "
             + "        if score % 16 == 0 then "
             + "          redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. (score - tonumber(ttl))) end "

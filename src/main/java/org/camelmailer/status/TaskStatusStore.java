@@ -49,6 +49,11 @@ public final class TaskStatusStore implements TaskRecords {
     static final String VERSION = "version";
     static final String SEND_AT = "send_at";
     /**
+     * The score of the task in the search indexes: when its TTL counts from (its creation; a scheduled task's send
+     * time, moved by a reschedule in its status index), so that an index keeps it exactly as long as its record lives.
+     */
+    static final String INDEXED_MS = "indexed_ms";
+    /**
      * The subject, written by the worker as it settles the task (retrying, sent, failed): a waiting task's, or one in
      * hand, is read from its entry, whose field {@code sujet} it is. The record holds its entry (longer than 64 bytes) from its first
      * write, so it is already no compact hash and this field costs it no change of encoding.
@@ -254,10 +259,13 @@ public final class TaskStatusStore implements TaskRecords {
     private List<String> queuedFields(MailTask task, String entry, String queue, List<String> suppressed) {
         Instant at = Instant.now();
         String status = task.sendAt() == null ? QUEUED : SCHEDULED;
+        String created = Long.toString(Timestamps.epochMillis(task.createdAt()));
         List<String> fields = new ArrayList<>(List.of("task_id", task.taskId(), "status", status, "attempts", "0",
                 "enhanced", "false", "created_at", task.createdAt(), "updated_at", at.toString(), "error", "",
                 "recipients", Integer.toString(task.recipients().size()),
-                "created_ms", Long.toString(Timestamps.epochMillis(task.createdAt()))));
+                "created_ms", created,
+                // its index entries' score: when its TTL counts from (a scheduled task lives until its send time + TTL)
+                INDEXED_MS, task.sendAt() == null ? created : Long.toString(Timestamps.epochMillis(task.agedFrom()))));
         try {
             if (!task.tags().isEmpty()) {
                 fields.addAll(List.of("tags", JSON.writeValueAsString(task.tags())));
@@ -435,7 +443,8 @@ public final class TaskStatusStore implements TaskRecords {
         Instant at = Instant.now();
         String status = sendAt == null ? QUEUED : SCHEDULED;
         String when = (sendAt == null ? at : sendAt).toString();
-        List<String> fields = new ArrayList<>(List.of("status", status, "updated_at", at.toString(), SEND_AT, when));
+        List<String> fields = new ArrayList<>(List.of("status", status, "updated_at", at.toString(), SEND_AT, when,
+                INDEXED_MS, Long.toString(Timestamps.epochMillis(when))));
         fields.addAll(events.event(SCHEDULED, at, 0, Map.of(SEND_AT, when), null, status));
         fields.addAll(TaskEvents.statusMove(status));
         fields.addAll(List.of(extraPairs));

@@ -226,6 +226,23 @@ class TaskStatusStoreTest {
                 .extracting(t -> t.get("subject")).containsExactly("Réunion");
     }
 
+    /** A task scheduled long after it was created lives until its send time plus the TTL: so does its index entry. */
+    @Test
+    void should_find_and_count_a_task_scheduled_longer_ago_than_the_ttl_until_it_is_sent() {
+        TaskStatusStore hourly = new TaskStatusStore(redis, Duration.ofHours(1));
+        Instant sendAt = Instant.now().plus(Duration.ofHours(5)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        MailTask task = created("later", System.currentTimeMillis() - Duration.ofHours(3).toMillis())
+                .scheduledAt(sendAt.toString());
+        hourly.queued(task);
+
+        TaskStatusStore.Query scheduled = new TaskStatusStore.Query("scheduled", null, null, null, null, 10, null);
+        assertThat(hourly.search(scheduled).tasks()).extracting(t -> t.get("task_id")).containsExactly("later");
+        assertThat(hourly.search(new TaskStatusStore.Query(null, null, "alice@example.com", null, null, 10, null))
+                .tasks()).extracting(t -> t.get("task_id")).containsExactly("later");
+        assertThat(hourly.count("scheduled")).isEqualTo(1);
+        assertThat(hourly.find("later")).containsEntry("status", "scheduled");
+    }
+
     @Test
     void should_read_the_subject_of_an_entry_up_to_it_and_nothing_of_an_unreadable_one() {
         assertThat(TaskStatusStore.subjectOf("{\"task_id\":\"t\",\"to\":[\"a@b\"],\"headers\":{\"sujet\":\"no\"},"
